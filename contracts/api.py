@@ -1,0 +1,7 @@
+"""REST endpoints of the contracts app, registered on the /api/v1/ router."""
+
+from __future__ import annotations
+
+
+def register(router) -> None:
+    """Add this app's viewsets to the shared router (see vendorhub/urls.py)."""

@@ -1,0 +1,7 @@
+"""The disputes part of ``seed_demo`` (idempotent)."""
+
+from __future__ import annotations
+
+
+def seed(demo) -> None:
+    """Add this app's demo rows; ``demo`` holds the vendors and users made so far."""

@@ -1,0 +1,3 @@
+"""Models of the disputes app (built by its own issue; the app is installed already)."""
+
+from __future__ import annotations

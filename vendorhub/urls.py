@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+import contracts.api
+import disputes.api
+import meetings.api
+import scorecards.api
+
+from . import api, notification_views, vendor_views, views
+
+router = DefaultRouter()
+router.register("vendors", api.VendorViewSet, basename="vendor")
+router.register("notifications", api.NotificationViewSet, basename="notification")
+for app_api in (contracts.api, meetings.api, disputes.api, scorecards.api):
+    app_api.register(router)
+
+api_urls = [
+    path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("vendors/", vendor_views.vendor_list, name="vendor_list"),
+    path("vendors/new/", vendor_views.vendor_create, name="vendor_create"),
+    path("vendors/<slug:slug>/", vendor_views.vendor_detail, name="vendor_detail"),
+    path("vendors/<slug:slug>/edit/", vendor_views.vendor_edit, name="vendor_edit"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path("contracts/", include("contracts.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("disputes/", include("disputes.urls")),
+    path("scorecards/", include("scorecards.urls")),
+    path("api/v1/", include(api_urls)),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "vendorhub.views.page_not_found"
