@@ -158,9 +158,9 @@ def seed_demo() -> DemoData:
     for step in (
         seed_core,
         contracts.demo.seed,
-        meetings.demo.seed,
-        disputes.demo.seed,
         scorecards.demo.seed,
+        disputes.demo.seed,
+        meetings.demo.seed,
     ):
         step(demo)
     return demo

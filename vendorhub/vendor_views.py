@@ -27,7 +27,7 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
         # A partner has exactly one vendor: the list is their vendor's page.
         return redirect("vendor_detail", slug=user.vendor.slug)
 
-    form = VendorFilterForm(request.GET or None)
+    form = VendorFilterForm(request.GET)
     vendors = (
         Vendor.objects.visible_to(user)
         .select_related("relationship_owner")
@@ -46,6 +46,8 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
         if data["service"]:
             vendors = vendors.filter(services__contains=data["service"])
         vendors = vendors.order_by(data["sort"] or "name", "name")
+    else:
+        vendors = vendors.order_by("name")
     page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "vendorhub/vendor_list.html"
     if request.htmx:
