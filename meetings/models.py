@@ -550,6 +550,14 @@ class AgendaItem(models.Model):
     action_item = models.ForeignKey(
         ActionItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    dispute = models.ForeignKey(
+        "disputes.Dispute",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+        help_text="The dispute this point is about, if any.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
