@@ -208,6 +208,21 @@ class Target(models.Model):
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="kpi_targets")
     kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="targets")
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kpi_targets",
+    )
+    clause = models.ForeignKey(
+        "contracts.Clause",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kpi_targets",
+        help_text="The SOW clause that commits the vendor to this target.",
+    )
     target = models.FloatField(help_text="The committed level (green at or beyond it).")
     threshold = models.FloatField(
         help_text="The red line: worse than this is red and may earn a service credit."
@@ -233,6 +248,10 @@ class Target(models.Model):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
+        if self.contract_id and self.contract.vendor_id != self.vendor_id:
+            errors["contract"] = "This contract belongs to another vendor."
+        if self.clause_id and self.clause.vendor_id != self.vendor_id:
+            errors["clause"] = "This clause belongs to another vendor's contract."
         if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
             errors["effective_to"] = "The end date must not be before the start date."
         kpi = self.kpi if self.kpi_id else None
