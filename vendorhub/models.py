@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -170,6 +170,13 @@ class VendorQuerySet(models.QuerySet["Vendor"]):
 
     def active(self) -> VendorQuerySet:
         return self.exclude(status=VendorStatus.INACTIVE)
+
+    def offering(self, service: str) -> VendorQuerySet:
+        """Vendors that deliver ``service`` (JSON containment; SQLite has no such operator)."""
+        if connection.vendor == "postgresql":
+            return self.filter(services__contains=[service])
+        # Codes are plain words, so the quoted code matches exactly one list element.
+        return self.filter(services__icontains=f'"{service}"')
 
 
 class Vendor(models.Model):

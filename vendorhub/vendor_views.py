@@ -44,7 +44,7 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
         if data["status"]:
             vendors = vendors.filter(status=data["status"])
         if data["service"]:
-            vendors = vendors.filter(services__contains=data["service"])
+            vendors = vendors.offering(data["service"])
         vendors = vendors.order_by(data["sort"] or "name", "name")
     else:
         vendors = vendors.order_by("name")
