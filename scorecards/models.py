@@ -478,6 +478,14 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    dispute = models.ForeignKey(
+        "disputes.Dispute",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scorecard_appeals",
+        help_text="The underperformance dispute the appeal opened.",
+    )
 
     objects = VendorOwnedQuerySet.as_manager()
     history = HistoricalRecords()
