@@ -1,0 +1,194 @@
+"""Forms of the dispute pages. They validate input; the services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from vendorhub.models import Role, User, Vendor
+
+from .models import Dispute, DisputeType, Outcome, Severity, Status
+
+SORTS = [
+    ("-created_at", "Newest first"),
+    ("created_at", "Oldest first"),
+    ("resolution_due_at", "Due soonest"),
+    ("-severity_rank", "Most severe"),
+    ("reference", "Reference"),
+]
+
+
+class DisputeFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    vendor = forms.ModelChoiceField(
+        queryset=Vendor.objects.none(), required=False, to_field_name="slug", empty_label="All"
+    )
+    type = forms.ChoiceField(choices=[("", "All"), *DisputeType.choices], required=False)
+    severity = forms.ChoiceField(choices=[("", "All"), *Severity.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", "All"), ("unresolved", "Unresolved"), *Status.choices], required=False
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, to_field_name="username", empty_label="Anyone"
+    )
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+    recurring = forms.BooleanField(required=False, label="Recurring only")
+    sort = forms.ChoiceField(choices=SORTS, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name")
+        if user.is_partner:
+            del self.fields["vendor"]
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = User.objects.filter(
+                role=Role.MANAGER, is_active=True
+            ).order_by("username")
+
+
+class DisputeForm(forms.ModelForm):
+    """Logging a dispute. Type-specific fields are grouped; all are optional but sane."""
+
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none(), to_field_name="slug")
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "vendor",
+            "type",
+            "severity",
+            "title",
+            "description",
+            "disputed_amount",
+            "currency",
+            "kpi_period_start",
+            "kpi_period_end",
+            "owner",
+            "vendor_assignee",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "kpi_period_start": forms.DateInput(attrs={"type": "date"}),
+            "kpi_period_end": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "title": "One line that names the problem, e.g. “Service level below 80 % in May”.",
+            "disputed_amount": "Pricing disputes: the amount you contest.",
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name")
+        self.fields["owner"].queryset = User.objects.filter(
+            role=Role.MANAGER, is_active=True
+        ).order_by("username")
+        partners = User.objects.filter(role=Role.PARTNER, is_active=True).select_related("vendor")
+        if user.is_partner:
+            partners = partners.filter(vendor_id=user.vendor_id)
+            self.fields["vendor"].initial = user.vendor
+            self.fields["vendor"].widget = forms.HiddenInput()
+            del self.fields["owner"]
+        self.fields["vendor_assignee"].queryset = partners.order_by("vendor__name", "username")
+        self.fields["vendor_assignee"].label_from_instance = lambda u: (
+            f"{u} ({u.vendor.name})" if u.vendor_id else str(u)
+        )
+
+    def clean_vendor(self) -> Vendor:
+        vendor = self.cleaned_data["vendor"]
+        if self.user.is_partner and vendor.pk != self.user.vendor_id:
+            raise forms.ValidationError("You can only raise disputes about your own company.")
+        return vendor
+
+    def _post_clean(self) -> None:
+        # The service runs full_clean with the clocks set; skip the instance checks here
+        # (reference and clocks do not exist yet) and keep only field-level cleaning.
+        pass
+
+
+class DisputeEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "type",
+            "severity",
+            "title",
+            "description",
+            "owner",
+            "vendor_assignee",
+            "disputed_amount",
+            "currency",
+            "kpi_period_start",
+            "kpi_period_end",
+            "service_credit_agreed",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "kpi_period_start": forms.DateInput(attrs={"type": "date"}),
+            "kpi_period_end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["owner"].queryset = User.objects.filter(role=Role.MANAGER, is_active=True)
+        self.fields["vendor_assignee"].queryset = User.objects.filter(
+            role=Role.PARTNER, is_active=True, vendor_id=self.instance.vendor_id
+        )
+
+    def _post_clean(self) -> None:
+        pass  # dispute_update validates the whole instance
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Status.choices)
+    version = forms.IntegerField(min_value=1)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(choices=[("", "—"), *Outcome.choices], required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    visibility = forms.ChoiceField(
+        choices=[("shared", "Shared with the vendor"), ("internal", "Internal (client side only)")],
+        initial="shared",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    attachment = forms.FileField(
+        required=False, label="Evidence (PDF or DOCX)", help_text="Optional."
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user.is_partner:
+            del self.fields["visibility"]  # partners cannot write internal notes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("body", "").strip() and not data.get("attachment"):
+            self.add_error("body", "Write something (or attach a file).")
+        return data
+
+
+class RespondForm(forms.Form):
+    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}))
+    root_cause = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    action_plan = forms.CharField(
+        required=False,
+        label="Corrective action plan",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput())
+
+
+class ClockForm(forms.Form):
+    action = forms.ChoiceField(choices=[("pause", "Pause"), ("resume", "Resume")])
+    note = forms.CharField(required=False, max_length=2000)
+    version = forms.IntegerField(min_value=1)
