@@ -1,0 +1,170 @@
+"""Forms of the contracts pages: they translate input; rules live on models/services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from vendorhub.models import Role, User, Vendor
+
+from .models import (
+    Amendment,
+    Clause,
+    ClauseCategory,
+    Contract,
+    ContractStatus,
+    PricingModel,
+    RateCardLine,
+    ScopeChange,
+)
+
+
+class ContractFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    vendor = forms.ModelChoiceField(
+        queryset=Vendor.objects.none(), required=False, to_field_name="slug", empty_label="All"
+    )
+    status = forms.ChoiceField(choices=[("", "All"), *ContractStatus.choices], required=False)
+    pricing_model = forms.ChoiceField(
+        label="Pricing", choices=[("", "All"), *PricingModel.choices], required=False
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).only("name", "slug")
+
+
+class AllocationField(forms.JSONField):
+    """The per-KPI allocation as JSON text (e.g. {"service_level": 50, "csat": 25})."""
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        return json.dumps(value or {})
+
+
+class ContractForm(forms.ModelForm):
+    service_credit_allocation = AllocationField(
+        required=False,
+        label="Service-credit allocation",
+        help_text='KPI code → percent of the at-risk amount, e.g. {"service_level": 50, '
+        '"csat": 25}.',
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "vendor",
+            "reference",
+            "title",
+            "status",
+            "effective_date",
+            "end_date",
+            "auto_renewal",
+            "renewal_notice_days",
+            "termination_notice_days",
+            "pricing_model",
+            "currency",
+            "monthly_fee",
+            "service_credit_at_risk_percent",
+            "service_credit_cap_percent",
+            "service_credit_allocation",
+            "owner",
+            "internal_notes",
+        ]
+        widgets = {
+            "effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "internal_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user)
+        self.fields["owner"].queryset = User.objects.filter(role=Role.MANAGER, is_active=True)
+
+    def clean_service_credit_allocation(self) -> dict:
+        return self.cleaned_data.get("service_credit_allocation") or {}
+
+
+class ClauseForm(forms.ModelForm):
+    class Meta:
+        model = Clause
+        fields = ["number", "heading", "category", "obligated_party", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: Any, amendments=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if amendments is not None:
+            self.fields["amendment"] = forms.ModelChoiceField(
+                queryset=amendments,
+                required=False,
+                help_text="Record this edit as part of an amendment.",
+            )
+
+
+class ClauseSearchForm(forms.Form):
+    q = forms.CharField(label="Search clauses", required=False, max_length=200)
+    vendor = forms.ModelChoiceField(
+        queryset=Vendor.objects.none(), required=False, to_field_name="slug", empty_label="All"
+    )
+    contract = forms.ModelChoiceField(
+        queryset=Contract.objects.none(), required=False, empty_label="All"
+    )
+    category = forms.ChoiceField(choices=[("", "All"), *ClauseCategory.choices], required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).only("name", "slug")
+        self.fields["contract"].queryset = (
+            Contract.objects.visible_to(user).only("reference", "title").order_by("reference")
+        )
+        self.fields["contract"].label_from_instance = lambda c: c.reference
+
+
+class AmendmentForm(forms.ModelForm):
+    class Meta:
+        model = Amendment
+        fields = ["reference", "effective_date", "summary", "clauses"]
+        widgets = {
+            "effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "clauses": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        self.fields["clauses"].queryset = contract.clauses.all()
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"]
+        if self.contract.amendments.filter(reference=reference).exists():
+            raise forms.ValidationError("This contract already has an amendment with this name.")
+        return reference
+
+
+class ScopeChangeForm(forms.ModelForm):
+    class Meta:
+        model = ScopeChange
+        fields = ["title", "description", "price_impact"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ScopeChangeDecisionForm(forms.Form):
+    status = forms.ChoiceField(choices=[("accepted", "Accept"), ("rejected", "Reject")])
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class RateCardLineForm(forms.ModelForm):
+    class Meta:
+        model = RateCardLine
+        fields = ["description", "unit", "rate", "volume_band"]
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False)
+    file = forms.FileField(help_text="PDF or Word (.docx).")

@@ -1,0 +1,132 @@
+"""API serializers: public field names from SPEC "REST API"; rules stay in models/services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from vendorhub.api import ModelCleanMixin
+from vendorhub.models import Vendor
+
+from .models import Clause, Contract, ScopeChange
+
+
+class ScopedSlugRelatedField(serializers.SlugRelatedField):
+    """Only objects the caller may see are valid choices (others read as "does not exist")."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
+
+
+class ContractSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    vendor = ScopedSlugRelatedField(slug_field="slug", queryset=Vendor.objects.all())
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="contract-detail")
+
+    class Meta:
+        model = Contract
+        fields = [
+            "url",
+            "id",
+            "vendor",
+            "reference",
+            "title",
+            "status",
+            "effective_date",
+            "end_date",
+            "auto_renewal",
+            "renewal_notice_days",
+            "termination_notice_days",
+            "notice_deadline",
+            "pricing_model",
+            "currency",
+            "monthly_fee",
+            "service_credit_at_risk_percent",
+            "service_credit_cap_percent",
+            "service_credit_allocation",
+            "owner",
+            "internal_notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "notice_deadline", "created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request and request.user.is_partner:
+            data.pop("internal_notes", None)  # internal to the client side
+        return data
+
+
+class ClauseSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all())
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Clause
+        fields = [
+            "id",
+            "contract",
+            "vendor",
+            "number",
+            "heading",
+            "body",
+            "category",
+            "obligated_party",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "vendor", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        contract = attrs.get("contract") or (self.instance and self.instance.contract)
+        number = attrs.get("number") or (self.instance and self.instance.number)
+        if contract and number:
+            clash = Clause.objects.filter(contract=contract, number=number)
+            if self.instance is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise serializers.ValidationError(
+                    {"number": "This contract already has a clause with this number."}
+                )
+        if contract:
+            attrs["vendor"] = contract.vendor
+        return super().validate(attrs)
+
+
+class ScopeChangeSerializer(serializers.ModelSerializer):
+    contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all())
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ScopeChange
+        fields = [
+            "id",
+            "contract",
+            "vendor",
+            "title",
+            "description",
+            "price_impact",
+            "status",
+            "requested_by",
+            "requested_side",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "vendor",
+            "status",
+            "requested_by",
+            "requested_side",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        ]
