@@ -84,7 +84,8 @@ class DisputeViewSet(ScopedModelViewSet):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
+        allowed = {"vendor", "type", "severity", "title", "description", *services.CREATE_FIELDS}
+        data = {k: v for k, v in serializer.validated_data.items() if k in allowed}
         if self.request.user.is_partner:
             data.pop("owner", None)
         try:

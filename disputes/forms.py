@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
+from contracts.models import Clause, Contract
+from scorecards.models import KPI
 from vendorhub.models import Role, User, Vendor
 
 from .models import Dispute, DisputeType, Outcome, Severity, Status
@@ -61,8 +64,11 @@ class DisputeForm(forms.ModelForm):
             "severity",
             "title",
             "description",
+            "contract",
+            "clause",
             "disputed_amount",
             "currency",
+            "kpi",
             "kpi_period_start",
             "kpi_period_end",
             "owner",
@@ -95,6 +101,25 @@ class DisputeForm(forms.ModelForm):
         self.fields["vendor_assignee"].label_from_instance = lambda u: (
             f"{u} ({u.vendor.name})" if u.vendor_id else str(u)
         )
+        # Picking the vendor reloads the contract and clause choices (htmx, real GET).
+        self.fields["vendor"].widget.attrs.update(
+            {
+                "hx-get": reverse("disputes:create"),
+                "hx-target": "#links",
+                "hx-select": "#links",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
+        limit_links(self, user, self._chosen_vendor(user))
+
+    def _chosen_vendor(self, user: User) -> Vendor | None:
+        if user.is_partner:
+            return user.vendor
+        slug = self.data.get("vendor") if self.is_bound else self.initial.get("vendor")
+        if not slug:
+            return None
+        return self.fields["vendor"].queryset.filter(slug=slug).first()
 
     def clean_vendor(self) -> Vendor:
         vendor = self.cleaned_data["vendor"]
@@ -106,6 +131,30 @@ class DisputeForm(forms.ModelForm):
         # The service runs full_clean with the clocks set; skip the instance checks here
         # (reference and clocks do not exist yet) and keep only field-level cleaning.
         pass
+
+
+def limit_links(form: forms.ModelForm, user: User, vendor: Vendor | None) -> None:
+    """Contracts and clauses offered are the chosen vendor's only (none before a choice).
+
+    Vendors have thousands of clauses between them: listing them all would be useless
+    and slow, and a clause of another vendor is refused by the service anyway.
+    """
+    contracts = Contract.objects.visible_to(user)
+    clauses = Clause.objects.visible_to(user).select_related("contract")
+    if vendor is None:
+        contracts, clauses = contracts.none(), clauses.none()
+        form.fields["clause"].help_text = "Choose the vendor first."
+    else:
+        contracts = contracts.filter(vendor=vendor)
+        clauses = clauses.filter(vendor=vendor).order_by("contract_id", "sort_key")
+        form.fields["clause"].help_text = "Expected for a breach: the clause that was violated."
+    form.fields["contract"].queryset = contracts
+    form.fields["clause"].queryset = clauses
+    form.fields["clause"].label_from_instance = lambda c: (
+        f"{c.contract.reference} § {c.number} {c.heading}"
+    )
+    form.fields["kpi"].queryset = KPI.objects.active().order_by("sort_order", "name")
+    form.fields["kpi"].help_text = "Underperformance: the KPI that was missed."
 
 
 class DisputeEditForm(forms.ModelForm):
@@ -120,8 +169,11 @@ class DisputeEditForm(forms.ModelForm):
             "description",
             "owner",
             "vendor_assignee",
+            "contract",
+            "clause",
             "disputed_amount",
             "currency",
+            "kpi",
             "kpi_period_start",
             "kpi_period_end",
             "service_credit_agreed",
@@ -132,8 +184,9 @@ class DisputeEditForm(forms.ModelForm):
             "kpi_period_end": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_links(self, user, self.instance.vendor)
         self.fields["version"].initial = self.instance.version
         self.fields["owner"].queryset = User.objects.filter(role=Role.MANAGER, is_active=True)
         self.fields["vendor_assignee"].queryset = User.objects.filter(

@@ -202,10 +202,34 @@ class Dispute(models.Model):
         limit_choices_to={"role": "partner"},
     )
 
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+    )
+    clause = models.ForeignKey(
+        "contracts.Clause",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        help_text="Expected for a breach: the clause that was violated.",
+    )
+
     # Pricing
     disputed_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. EUR.")
-    # Underperformance: the KPI itself is linked once the scorecards app provides it.
+    # Underperformance
+    kpi = models.ForeignKey(
+        "scorecards.KPI",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name="KPI",
+    )
     kpi_period_start = models.DateField(null=True, blank=True, verbose_name="KPI period from")
     kpi_period_end = models.DateField(null=True, blank=True, verbose_name="KPI period to")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from contracts.models import Clause, Contract
+from scorecards.models import KPI
 from vendorhub.models import User, Vendor
 
 from .models import Dispute, DisputeEvent, Outcome, Status
@@ -60,6 +62,23 @@ class DisputeSerializer(serializers.ModelSerializer):
         allow_null=True,
         scope=_people_of,
     )
+    contract = ScopedSlugField(
+        slug_field="pk",
+        queryset=Contract.objects.all(),
+        scope=_visible,
+        required=False,
+        allow_null=True,
+    )
+    clause = ScopedSlugField(
+        slug_field="pk",
+        queryset=Clause.objects.all(),
+        scope=_visible,
+        required=False,
+        allow_null=True,
+    )
+    kpi = ScopedSlugField(
+        slug_field="code", queryset=KPI.objects.all(), required=False, allow_null=True
+    )
     response_clock = serializers.SerializerMethodField()
     resolution_clock = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="dispute-detail")
@@ -75,8 +94,11 @@ class DisputeSerializer(serializers.ModelSerializer):
             "severity",
             "title",
             "description",
+            "contract",
+            "clause",
             "disputed_amount",
             "currency",
+            "kpi",
             "kpi_period_start",
             "kpi_period_end",
             "status",

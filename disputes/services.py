@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from contracts.uploads import sanitize_filename, storage_name, validate_document
 from vendorhub.models import Role, User
 from vendorhub.notifications import notify
 
@@ -159,9 +160,11 @@ def _event(
         created_at=_now(now),
     )
     if attachment is not None:
-        event.attachment_name = attachment.name[:255]
+        # The bytes get a random name on disk; the user's name is kept for display only.
+        content_type = validate_evidence(attachment)
+        event.attachment_name = sanitize_filename(attachment.name)
         event.attachment_size = attachment.size
-        event.attachment.save(attachment.name, attachment, save=False)
+        event.attachment.save(storage_name(content_type), attachment, save=False)
     event.save()
     return event
 
@@ -263,8 +266,8 @@ CREATE_FIELDS = (
 def _check_links(dispute: Dispute) -> None:
     """Linked contract, clause and people must belong to the dispute's vendor."""
     errors: dict[str, str] = {}
-    contract = getattr(dispute, "contract", None) if hasattr(dispute, "contract_id") else None
-    clause = getattr(dispute, "clause", None) if hasattr(dispute, "clause_id") else None
+    contract = dispute.contract if dispute.contract_id else None
+    clause = dispute.clause if dispute.clause_id else None
     if contract is not None and contract.vendor_id != dispute.vendor_id:
         errors["contract"] = "This contract belongs to another vendor."
     if clause is not None:
@@ -274,7 +277,7 @@ def _check_links(dispute: Dispute) -> None:
             errors["clause"] = "This clause is not part of the chosen contract."
         elif contract is None:
             dispute.contract_id = clause.contract_id
-    if dispute.type == DisputeType.BREACH and hasattr(dispute, "clause_id") and clause is None:
+    if dispute.type == DisputeType.BREACH and clause is None and _vendor_has_clauses(dispute):
         errors["clause"] = "A breach must name the clause that was violated."
     if dispute.vendor_assignee_id and (
         not dispute.vendor_assignee.is_partner
@@ -287,15 +290,23 @@ def _check_links(dispute: Dispute) -> None:
         raise ValidationError(errors)
 
 
+def _vendor_has_clauses(dispute: Dispute) -> bool:
+    """A breach names its clause, unless the vendor has no contract clauses recorded yet
+    (the contract may still be on paper; the dispute must not be blocked by that)."""
+    from contracts.models import Clause
+
+    return Clause.objects.filter(vendor_id=dispute.vendor_id).exists()
+
+
 @transaction.atomic
 def dispute_create(
     *,
     by: User,
     vendor: Vendor,
     type: str,
-    severity: str,
     title: str,
     description: str,
+    severity: str = "medium",
     now: datetime | None = None,
     **details: Any,
 ) -> Dispute:
@@ -320,7 +331,7 @@ def dispute_create(
         raised_by=by,
         raised_by_side=_side(by),
         created_at=now,
-        **{k: v for k, v in details.items() if v is not None and hasattr(Dispute, k)},
+        **{k: v for k, v in details.items() if v is not None},
     )
     if by.is_partner:
         dispute.owner = None  # the client side picks its owner when triaging
@@ -398,7 +409,7 @@ def dispute_update(
     for name in changes:
         field = Dispute._meta.get_field(name)
         values[field.attname] = getattr(dispute, field.attname)
-    if "clause" in changes and hasattr(dispute, "contract_id"):
+    if "clause" in changes:
         values["contract_id"] = dispute.contract_id
     if dispute.severity != old_severity:
         response_days, resolution_days = sla_days(dispute.severity)
@@ -646,7 +657,7 @@ def dispute_comment(
     if dispute.status == Status.CLOSED:
         raise ValidationError("This dispute is closed; reopen it before adding to it.")
     if attachment is not None:
-        validate_evidence(attachment)
+        validate_evidence(attachment)  # before anything is written
     kind = EventKind.ATTACHMENT if attachment is not None else EventKind.COMMENT
     event = _event(
         dispute, kind=kind, by=by, body=body, internal=internal, now=now, attachment=attachment
@@ -671,17 +682,11 @@ def dispute_comment(
     return event
 
 
-def validate_evidence(upload: UploadedFile) -> None:
-    """Same upload rules as contract documents (PDF/DOCX, size-checked).
-
-    Uses the contracts app's validator when present so that both apps apply one rule.
-    """
+def validate_evidence(upload: UploadedFile) -> str:
+    """Same upload rules as contract documents (PDF/DOCX by content, size-checked):
+    one rule for both apps, from ``contracts.uploads``. Returns the real content type."""
     try:
-        from contracts.uploads import validate_document  # type: ignore[import-not-found]
-    except ImportError:
-        from .uploads import validate_document
-    try:
-        validate_document(upload)
+        return validate_document(upload)
     except ValidationError as exc:
         raise ValidationError({"attachment": exc.messages}) from exc
 

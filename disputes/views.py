@@ -34,7 +34,7 @@ from .forms import (
     RespondForm,
     TransitionForm,
 )
-from .models import UNRESOLVED, Dispute, DisputeEvent, Status
+from .models import UNRESOLVED, Dispute, DisputeEvent, DisputeType, Status
 from .playbook import playbook_state
 
 PAGE_SIZE = 25
@@ -242,7 +242,14 @@ def dispute_similar(request: HttpRequest) -> HttpResponse:
 def _load(request: HttpRequest, reference: str) -> Dispute:
     return get_for_user(
         Dispute.objects.select_related(
-            "vendor", "vendor__relationship_owner", "raised_by", "owner", "vendor_assignee"
+            "vendor",
+            "vendor__relationship_owner",
+            "raised_by",
+            "owner",
+            "vendor_assignee",
+            "contract",
+            "clause",
+            "kpi",
         ),
         request.user,
         reference=reference,
@@ -295,9 +302,26 @@ def _detail_context(request: HttpRequest, dispute: Dispute, **forms: Any) -> dic
     return context
 
 
+LINKED_CLAUSE_LIMIT = 12
+
+
 def _linked_context(dispute: Dispute) -> dict[str, Any]:
-    """Contract clauses that matter for the playbook (penalties, the named clause)."""
-    return {}
+    """For underperformance and breach: what the contract says (named clause, penalties,
+    service levels, termination). One bounded query; the dispute is already in scope."""
+    if dispute.type not in (DisputeType.UNDERPERFORMANCE, DisputeType.BREACH):
+        return {"contract_clauses": []}
+    from contracts.models import Clause
+
+    wanted = Q(category__in=["penalty", "service_level", "kpi", "termination"])
+    if dispute.clause_id:
+        wanted |= Q(pk=dispute.clause_id)
+    clauses = Clause.objects.filter(vendor_id=dispute.vendor_id).filter(wanted)
+    if dispute.contract_id:
+        clauses = clauses.filter(contract_id=dispute.contract_id)
+    else:
+        clauses = clauses.filter(contract__status="active")
+    clauses = clauses.select_related("contract").order_by("contract_id", "sort_key")
+    return {"contract_clauses": list(clauses[:LINKED_CLAUSE_LIMIT])}
 
 
 def _render_detail(
@@ -329,7 +353,7 @@ def dispute_edit(request: HttpRequest, reference: str) -> HttpResponse:
     dispute = _load(request, reference)
     if not can_manage(request.user):
         raise PermissionDenied("Only vendor managers may edit a dispute.")
-    form = DisputeEditForm(request.POST or None, instance=dispute)
+    form = DisputeEditForm(request.POST or None, instance=dispute, user=request.user)
     if request.method == "POST" and form.is_valid():
         changes = {
             name: form.cleaned_data[name]
