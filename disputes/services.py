@@ -106,7 +106,7 @@ def _side(user: User) -> str:
     return Side.VENDOR if user.is_partner else Side.CLIENT
 
 
-def _require_writer(user: User, dispute_vendor_id: int) -> None:
+def require_dispute_writer(user: User, dispute_vendor_id: int) -> None:
     """Managers act on every dispute; partners on their own vendor's; others read only."""
     if user.is_manager:
         return
@@ -473,7 +473,7 @@ def dispute_transition(
     now = _now(now)
     if to not in Status.values:
         raise ValidationError({"to": f"“{to}” is not a dispute status."})
-    _require_writer(by, dispute.vendor_id)
+    require_dispute_writer(by, dispute.vendor_id)
     expected = dispute.version if expected_version is None else expected_version
     if expected_status is not None and expected_status != dispute.status:
         raise DisputeConflict(dispute)
@@ -572,7 +572,7 @@ def dispute_clock_pause(
     Either side may say so (the vendor usually notices first); the note says what is
     awaited and stays on the shared timeline.
     """
-    _require_writer(by, dispute.vendor_id)
+    require_dispute_writer(by, dispute.vendor_id)
     if not dispute.is_open:
         raise ValidationError("Only an unresolved dispute has a running clock.")
     if dispute.clock_paused_at is not None:
@@ -601,7 +601,7 @@ def dispute_clock_resume(
     *, dispute: Dispute, by: User, note: str = "", expected_version: int | None = None
 ) -> Dispute:
     """Restart the resolution clock; the paused time is added to the due date."""
-    _require_writer(by, dispute.vendor_id)
+    require_dispute_writer(by, dispute.vendor_id)
     if dispute.clock_paused_at is None:
         raise ValidationError("The resolution clock is not paused.")
     now = timezone.now()
@@ -648,7 +648,7 @@ def dispute_comment(
     comment must not make someone else's pending transition fail.
     """
     now = _now(now)
-    _require_writer(by, dispute.vendor_id)
+    require_dispute_writer(by, dispute.vendor_id)
     body = body.strip()
     if internal and by.is_partner:
         raise ValidationError({"internal": "Only the client side can write internal notes."})
@@ -708,7 +708,7 @@ def dispute_respond(
     (one conditional update: a racing transition makes this fail cleanly).
     """
     now = _now(now)
-    _require_writer(by, dispute.vendor_id)
+    require_dispute_writer(by, dispute.vendor_id)
     body, root_cause, action_plan = body.strip(), root_cause.strip(), action_plan.strip()
     errors = {}
     if not body:

@@ -383,6 +383,7 @@ def dispute_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def dispute_transition_view(request: HttpRequest, reference: str) -> HttpResponse:
     dispute = _load(request, reference)
+    services.require_dispute_writer(request.user, dispute.vendor_id)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _render_detail(
@@ -412,6 +413,7 @@ def dispute_transition_view(request: HttpRequest, reference: str) -> HttpRespons
 @require_POST
 def dispute_comment_view(request: HttpRequest, reference: str) -> HttpResponse:
     dispute = _load(request, reference)
+    services.require_dispute_writer(request.user, dispute.vendor_id)
     user = request.user
     form = CommentForm(request.POST, request.FILES, user=user)
     if form.is_valid():
@@ -434,6 +436,7 @@ def dispute_comment_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def dispute_respond_view(request: HttpRequest, reference: str) -> HttpResponse:
     dispute = _load(request, reference)
+    services.require_dispute_writer(request.user, dispute.vendor_id)
     form = RespondForm(request.POST)
     if form.is_valid():
         try:
@@ -458,6 +461,7 @@ def dispute_respond_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def dispute_playbook_view(request: HttpRequest, reference: str) -> HttpResponse:
     dispute = _load(request, reference)
+    services.require_dispute_writer(request.user, dispute.vendor_id)
     try:
         services.dispute_playbook_tick(
             dispute=dispute,
@@ -476,6 +480,7 @@ def dispute_playbook_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def dispute_clock_view(request: HttpRequest, reference: str) -> HttpResponse:
     dispute = _load(request, reference)
+    services.require_dispute_writer(request.user, dispute.vendor_id)
     form = ClockForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, dispute, status=400, clock_error="Invalid request.")
