@@ -1,0 +1,196 @@
+"""Series (cadence) pages, the slot suggester and the calendar downloads/feed."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vendorhub.access import get_for_manager, get_for_user, manager_required
+
+from .calendar import meetings_to_ics
+from .forms import MeetingSeriesForm, SlotForm
+from .models import CalendarFeedToken, Meeting, MeetingSeries
+from .services import (
+    DEFAULT_AHEAD_DAYS,
+    feed_token_create,
+    feed_token_revoke,
+    series_generate_occurrences,
+    suggest_slots,
+)
+
+#: How far back the private feed reaches (recent history is useful in a calendar).
+FEED_PAST_DAYS = 60
+
+
+@login_required
+@require_GET
+def series_list(request: HttpRequest) -> HttpResponse:
+    series = (
+        MeetingSeries.objects.visible_to(request.user)
+        .select_related("vendor", "owner")
+        .order_by("vendor__name", "title")
+    )
+    return render(request, "meetings/series_list.html", {"series_list": series})
+
+
+def _generate_ahead(series: MeetingSeries) -> int:
+    now = timezone.now()
+    return series_generate_occurrences(
+        series=series, since=now, until=now + timedelta(days=DEFAULT_AHEAD_DAYS)
+    )
+
+
+@login_required
+@manager_required
+@require_http_methods(["GET", "POST"])
+def series_create(request: HttpRequest) -> HttpResponse:
+    form = MeetingSeriesForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                series = form.save(commit=False)
+                series.owner = request.user
+                series.save()
+                form.save_m2m()
+                created = _generate_ahead(series)
+            messages.success(request, f"“{series.title}” was set up; {created} meetings planned.")
+            return redirect(series)
+        messages.error(request, "Please correct the errors below; nothing was saved.")
+    return render(request, "meetings/series_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    qs = MeetingSeries.objects.select_related("vendor")
+    series = get_for_manager(qs, request.user, pk=pk)
+    form = MeetingSeriesForm(request.POST or None, instance=series, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                series = form.save()
+                _generate_ahead(series)
+            messages.success(request, "The series was saved; meetings moved by hand were kept.")
+            return redirect(series)
+        messages.error(request, "Please correct the errors below; nothing was saved.")
+    return render(request, "meetings/series_form.html", {"form": form, "series": series})
+
+
+@login_required
+@require_GET
+def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    qs = MeetingSeries.objects.select_related("vendor", "owner").prefetch_related(
+        "default_invitees"
+    )
+    series = get_for_user(qs, request.user, pk=pk)
+    now = timezone.now()
+    meetings = series.meetings.select_related("vendor")
+    context = {
+        "series": series,
+        "upcoming": list(meetings.filter(start__gte=now).order_by("start")[:12]),
+        "past": list(meetings.filter(start__lt=now).order_by("-start")[:12]),
+    }
+    return render(request, "meetings/series_detail.html", context)
+
+
+@login_required
+@require_GET
+def slot_suggester(request: HttpRequest) -> HttpResponse:
+    """Times inside both sides' working hours: schedule fairly, not always in the
+    client's zone (SPEC §1: refusing to compromise)."""
+    if request.user.is_partner:
+        raise Http404
+    form = SlotForm(request.GET or None, user=request.user)
+    slots_by_day: list = []
+    if form.is_valid():
+        data = form.cleaned_data
+        week = data["week"] - timedelta(days=data["week"].weekday())
+        client_tz = zoneinfo.ZoneInfo(data["client_timezone"])
+        slots = suggest_slots(
+            vendor=data["vendor"],
+            client_tz=client_tz,
+            week_start=week,
+            duration_minutes=data["duration_minutes"],
+        )
+        days: dict = {}
+        for slot in slots:
+            local = slot.astimezone(client_tz)
+            days.setdefault(local.date(), []).append(
+                (local, slot.astimezone(data["vendor"].tzinfo))
+            )
+        slots_by_day = sorted(days.items())
+    template = "meetings/slots.html"
+    if request.htmx:
+        template += "#slots"
+    return render(request, template, {"form": form, "slots_by_day": slots_by_day})
+
+
+# --- Calendar -------------------------------------------------------------------------
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    qs = Meeting.objects.select_related("vendor")
+    meeting = get_for_user(qs, request.user, pk=pk)
+    body = meetings_to_ics(
+        [meeting], name=meeting.title, base_url=request.build_absolute_uri("/")[:-1]
+    )
+    return _ics_response(body, f"meeting-{meeting.pk}.ics")
+
+
+@login_required
+@require_GET
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    token = CalendarFeedToken.objects.live().filter(user=request.user).first()
+    url = request.build_absolute_uri(f"/meetings/feed/{token.key}.ics") if token is not None else ""
+    return render(request, "meetings/feed.html", {"token": token, "feed_url": url})
+
+
+@login_required
+@require_POST
+def feed_new(request: HttpRequest) -> HttpResponse:
+    feed_token_create(user=request.user)
+    messages.success(request, "A new private feed URL was made; the old one no longer works.")
+    return redirect("meetings:feed_settings")
+
+
+@login_required
+@require_POST
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    feed_token_revoke(user=request.user)
+    messages.success(request, "Your calendar feed URL was revoked.")
+    return redirect("meetings:feed_settings")
+
+
+@require_GET
+def feed(request: HttpRequest, key: str) -> HttpResponse:
+    """The private feed: no session (calendar apps cannot log in), the secret key
+    stands for the user, and ``visible_to`` of that user applies as everywhere."""
+    token = CalendarFeedToken.objects.live().select_related("user").filter(key=key).first()
+    if token is None:
+        raise Http404
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    meetings = (
+        Meeting.objects.for_user(token.user)
+        .filter(start__gte=since)
+        .select_related("vendor")
+        .order_by("start")[:1000]
+    )
+    body = meetings_to_ics(
+        meetings, name="VendorHub meetings", base_url=request.build_absolute_uri("/")[:-1]
+    )
+    return _ics_response(body, "vendorhub-meetings.ics")
