@@ -1,7 +1,165 @@
-"""REST endpoints of the scorecards app, registered on the /api/v1/ router."""
+"""REST endpoints of the scorecards app, registered on the /api/v1/ router.
+
+- ``/api/v1/kpis/`` (lookup: code): read for all, write for managers.
+- ``/api/v1/targets/`` (``?vendor=<slug>&kpi=<code>``).
+- ``/api/v1/measurements/`` (``?vendor=&kpi=&granularity=&period_start_after=&
+  period_start_before=``). ``POST`` takes one object or a JSON list and upserts on
+  (vendor, kpi, period_start, granularity, supplied_by). A list is all or nothing:
+  ``400 {"errors": [{field: [messages]}, {}, ...]}`` aligned with the items, or
+  ``200 {"created": n, "updated": m}``.
+- ``/api/v1/scorecards/?vendor=<slug>&period=YYYY-MM|YYYY-Qn`` (read-only).
+"""
 
 from __future__ import annotations
+
+from django.http import Http404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from vendorhub.api import ScopedModelViewSet, ScopedViewSet
+from vendorhub.models import Vendor
+
+from .models import KPI, Measurement, Source, Target, period_bounds
+from .relationship import relationship_factors
+from .scoring import compute_scorecards
+from .serializers import (
+    KPISerializer,
+    MeasurementInputSerializer,
+    MeasurementSerializer,
+    TargetSerializer,
+)
+from .services import BulkValidationError, measurements_upsert
+from .views_common import resolve_period
+
+
+class KPIViewSet(ScopedModelViewSet):
+    queryset = KPI.objects.all()
+    serializer_class = KPISerializer
+    lookup_field = "code"
+    filterset_fields = ["direction", "aggregation", "is_active"]
+
+
+class TargetFilter(filters.FilterSet):
+    vendor = filters.CharFilter(field_name="vendor__slug")
+    kpi = filters.CharFilter(field_name="kpi__code")
+
+    class Meta:
+        model = Target
+        fields = ["vendor", "kpi"]
+
+
+class TargetViewSet(ScopedModelViewSet):
+    queryset = Target.objects.all()
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+
+    def narrow(self, queryset):
+        return queryset.select_related("vendor", "kpi").order_by(
+            "vendor__name", "kpi__sort_order", "-effective_from"
+        )
+
+
+class MeasurementFilter(filters.FilterSet):
+    vendor = filters.CharFilter(field_name="vendor__slug")
+    kpi = filters.CharFilter(field_name="kpi__code")
+    period_start = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Measurement
+        fields = ["vendor", "kpi", "granularity", "supplied_by", "period_start"]
+
+
+class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = Measurement.objects.all()
+    serializer_class = MeasurementSerializer
+    filterset_class = MeasurementFilter
+
+    def narrow(self, queryset):
+        return queryset.select_related("vendor", "kpi").order_by("-period_start", "id")
+
+    @extend_schema(
+        request=MeasurementInputSerializer(many=True),
+        responses={
+            200: inline_serializer(
+                "UpsertResult",
+                {"created": serializers.IntegerField(), "updated": serializers.IntegerField()},
+            ),
+            201: MeasurementSerializer,
+        },
+        description="Upsert one measurement (object → 201) or many (list → 200), all or nothing.",
+    )
+    def create(self, request, *args, **kwargs):
+        many = isinstance(request.data, list)
+        items = request.data if many else [request.data]
+        try:
+            result = measurements_upsert(items=items, by=request.user, source=Source.API)
+        except BulkValidationError as exc:
+            body = {"errors": exc.errors} if many else exc.errors[0]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        if many:
+            return Response({"created": result.created, "updated": result.updated})
+        return Response(
+            MeasurementSerializer(result.measurements[0], context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ScorecardViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """Computed scorecards of the vendors the caller may see, for one period."""
+
+    queryset = Vendor.objects.all()
+    filter_backends: list = []
+
+    def narrow(self, queryset):
+        slug = self.request.query_params.get("vendor")
+        if slug:
+            queryset = queryset.filter(slug=slug)
+        return queryset.order_by("name").only("id", "slug", "name")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("vendor", str, description="Vendor slug."),
+            OpenApiParameter("period", str, description="YYYY-MM or YYYY-Qn; default last month."),
+        ],
+        responses=inline_serializer(
+            "Scorecard",
+            {
+                "vendor": serializers.CharField(),
+                "period": serializers.CharField(),
+                "overall_score": serializers.FloatField(allow_null=True),
+                "kpis": serializers.ListField(child=serializers.DictField()),
+                "relationship": serializers.DictField(),
+            },
+        ),
+    )
+    def list(self, request, *args, **kwargs):
+        try:
+            kind, start = resolve_period(request.query_params.get("period"))
+        except ValueError as exc:
+            return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        queryset = self.get_queryset()
+        if request.query_params.get("vendor") and not queryset.exists():
+            raise Http404
+        page = self.paginate_queryset(queryset)
+        vendors = list(page if page is not None else queryset)
+        ids = [v.pk for v in vendors]
+        cards = compute_scorecards(ids, kind, [start])
+        factors = relationship_factors(ids, *period_bounds(kind, start))
+        data = []
+        for vendor in vendors:
+            card = cards[(vendor.pk, start)]
+            card.relationship = factors[vendor.pk]
+            item = card.as_dict(vendor.slug)
+            item.pop("trend")
+            data.append(item)
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
 
 def register(router) -> None:
     """Add this app's viewsets to the shared router (see vendorhub/urls.py)."""
+    router.register("kpis", KPIViewSet, basename="kpi")
+    router.register("targets", TargetViewSet, basename="target")
+    router.register("measurements", MeasurementViewSet, basename="measurement")
+    router.register("scorecards", ScorecardViewSet, basename="scorecard")

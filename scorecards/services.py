@@ -161,7 +161,9 @@ def measurement_build(
         denominator=numbers["denominator"],
     )
     try:
-        measurement.full_clean(exclude=["entered_by"], validate_unique=False)
+        measurement.full_clean(
+            exclude=["entered_by"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         return None, {k: list(v) for k, v in exc.message_dict.items()}
     return measurement, {}

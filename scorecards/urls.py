@@ -1,5 +1,22 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from . import data_views, views
+
 app_name = "scorecards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.scorecard_index, name="index"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
+    path("vendor/<slug:slug>/", views.vendor_scorecard, name="vendor"),
+    path("vendor/<slug:slug>/publish/", views.publish, name="publish"),
+    path("vendor/<slug:slug>/targets/", data_views.vendor_targets, name="targets"),
+    path("published/<int:pk>/", views.published_detail, name="published_detail"),
+    path("published/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("published/<int:pk>/appeal/", views.appeal, name="appeal"),
+    path("measurements/", data_views.measurement_list, name="measurements"),
+    path("measurements/new/", data_views.measurement_new, name="measurement_new"),
+    path("measurements/import/", data_views.measurement_import, name="measurement_import"),
+]

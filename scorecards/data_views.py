@@ -1,0 +1,141 @@
+"""Measurement and target pages: entry form, CSV import with preview, target setting."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vendorhub.access import can_manage, get_for_user, manager_required, require_manager
+from vendorhub.models import Vendor
+
+from .forms import ImportForm, MeasurementForm, TargetForm
+from .models import KPI, Measurement, Target
+from .services import (
+    CSV_COLUMNS,
+    measurement_save,
+    measurements_import,
+    measurements_import_preview,
+    target_save,
+)
+
+
+@login_required
+@require_GET
+def measurement_list(request: HttpRequest) -> HttpResponse:
+    """Raw measurements the user may see, filterable by vendor and KPI (HTMX-updated)."""
+    qs = (
+        Measurement.objects.visible_to(request.user)
+        .select_related("vendor", "kpi")
+        .order_by("-period_start", "vendor__name", "kpi__sort_order")
+    )
+    vendor_slug, kpi_code = request.GET.get("vendor", ""), request.GET.get("kpi", "")
+    if vendor_slug:
+        qs = qs.filter(vendor__slug=vendor_slug)
+    if kpi_code:
+        qs = qs.filter(kpi__code=kpi_code)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "vendors": Vendor.objects.visible_to(request.user).only("slug", "name"),
+        "kpis": KPI.objects.all(),
+        "vendor_slug": vendor_slug,
+        "kpi_code": kpi_code,
+        "can_manage": can_manage(request.user),
+    }
+    template = "scorecards/measurement_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+@manager_required
+@require_http_methods(["GET", "POST"])
+def measurement_new(request: HttpRequest) -> HttpResponse:
+    form = MeasurementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measurement = measurement_save(measurement=form.instance, by=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                f"Saved {measurement.kpi} for {measurement.vendor} on {measurement.period_start}.",
+            )
+            return redirect("scorecards:measurements")
+    return render(
+        request,
+        "scorecards/measurement_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@manager_required
+@require_http_methods(["GET", "POST"])
+def measurement_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (every row validated) → confirm; all rows or none are saved."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["content"]
+        if form.cleaned_data.get("confirm"):
+            preview, result = measurements_import(text=text, by=request.user)
+            if result is not None:
+                messages.success(
+                    request,
+                    f"Imported {result.created} new and updated {result.updated} measurements.",
+                )
+                return redirect("scorecards:measurements")
+            status = 400
+        else:
+            preview = measurements_import_preview(text=text, by=request.user)
+            status = 200 if preview.ok else 400
+        form = ImportForm(initial={"content": text, "confirm": True})
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "preview": preview, "columns": CSV_COLUMNS}
+    return render(request, "scorecards/measurement_import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vendor_targets(request: HttpRequest, slug: str) -> HttpResponse:
+    """A vendor's targets (history included); managers add new ones here."""
+    vendor = get_for_user(Vendor.objects.all(), request.user, slug=slug)
+    form = None
+    if request.method == "POST":
+        require_manager(request.user)
+    if can_manage(request.user):
+        form = TargetForm(request.POST or None, vendor=vendor)
+        if request.method == "POST" and form.is_valid():
+            try:
+                target_save(target=form.instance, by=request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, f"Target for {form.instance.kpi} saved.")
+                return redirect("scorecards:targets", slug=vendor.slug)
+    targets = (
+        Target.objects.visible_to(request.user)
+        .filter(vendor=vendor)
+        .select_related("kpi", "contract", "clause")
+        .order_by("kpi__sort_order", "-effective_from")
+    )
+    status = 400 if form is not None and form.errors else 200
+    return render(
+        request,
+        "scorecards/targets.html",
+        {"vendor": vendor, "targets": targets, "form": form},
+        status=status,
+    )

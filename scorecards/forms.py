@@ -1,0 +1,120 @@
+"""Forms of the scorecards pages; rules stay in the models and services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from vendorhub.models import Vendor
+
+from .models import KPI, Measurement, Target
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class MeasurementForm(forms.ModelForm):
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none(), to_field_name="slug")
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "vendor",
+            "kpi",
+            "period_start",
+            "granularity",
+            "value",
+            "volume",
+            "numerator",
+            "denominator",
+            "supplied_by",
+        ]
+        widgets = {"period_start": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "volume": "Contacts behind the value; for a ratio KPI the denominator.",
+            "numerator": "Ratio KPIs only: e.g. answered within threshold.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user)
+        self.fields["kpi"].queryset = KPI.objects.active()
+        self.fields["value"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("value") is None:
+            kpi = data.get("kpi")
+            if not (
+                kpi
+                and kpi.is_ratio
+                and data.get("numerator") is not None
+                and data.get("denominator")
+            ):
+                self.add_error("value", "Enter the value (or, for a ratio, its counts).")
+            else:
+                self.instance.value = 0.0
+        return data
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = [
+            "kpi",
+            "target",
+            "threshold",
+            "weight",
+            "effective_from",
+            "effective_to",
+            "contract",
+            "clause",
+            "notes",
+        ]
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "effective_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, vendor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.vendor = vendor
+        self.fields["kpi"].queryset = KPI.objects.active()
+        from contracts.models import Clause, Contract
+
+        self.fields["contract"].queryset = Contract.objects.filter(vendor=vendor)
+        self.fields["clause"].queryset = Clause.objects.filter(vendor=vendor).select_related(
+            "contract"
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="CSV, UTF-8, at most 5 MB.")
+    content = forms.CharField(required=False, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError("The file is larger than 5 MB.")
+            if not upload.name.lower().endswith((".csv", ".txt")):
+                self.add_error("file", "Upload a .csv file.")
+                return data
+            try:
+                data["content"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", "The file is not UTF-8 text.")
+        elif not data.get("content"):
+            self.add_error("file", "Choose a CSV file.")
+        if len(data.get("content") or "") > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        return data
+
+
+class AppealForm(forms.Form):
+    kpi = forms.ChoiceField(label="KPI line")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), min_length=10)
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].choices = [(line["kpi"], line["name"]) for line in lines]

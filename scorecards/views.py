@@ -1,0 +1,368 @@
+"""Scorecard pages: executive dashboard, vendor scorecard, publishing and appeals.
+
+Measurement and target pages are in ``data_views.py``. Every vendor lookup goes through
+``visible_to`` (404 outside scope); the dashboard and rankings are client-side only.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from vendorhub.access import (
+    can_manage,
+    client_side_required,
+    get_for_manager,
+    get_for_user,
+    is_client_side,
+)
+from vendorhub.models import Vendor
+
+from .charts import band_lines, line_points
+from .forms import AppealForm
+from .models import PeriodKind, PublishedScorecard, period_bounds, period_label, previous_periods
+from .relationship import open_disputes_by_type_and_age, relationship_factors
+from .scoring import bands, compute_scorecards, scorecard_for
+from .services import scorecard_acknowledge, scorecard_appeal, scorecard_publish
+from .views_common import default_period, resolve_period
+
+NOTICE_WINDOW_DAYS = 120
+
+
+def _period_or_default(request: HttpRequest) -> tuple[str, object, str | None]:
+    try:
+        kind, start = resolve_period(request.GET.get("period"))
+        return kind, start, None
+    except ValueError as exc:
+        kind, start = default_period()
+        return kind, start, str(exc)
+
+
+def _period_choices(kind: str) -> list[tuple[str, str]]:
+    _kind, last = default_period()
+    months = previous_periods(PeriodKind.MONTH, last, 18)
+    quarters = sorted({(d.year, (d.month - 1) // 3 + 1) for d in months})
+    choices = [
+        (period_label(PeriodKind.MONTH, d), period_label(PeriodKind.MONTH, d)) for d in months
+    ]
+    choices += [(f"{y}-Q{q}", f"{y}-Q{q}") for y, q in quarters]
+    return list(reversed(choices))
+
+
+def _dashboard_rows(user, kind: str, start):
+    """Everything the dashboard shows, for all visible vendors, in bounded queries."""
+    vendors = list(
+        Vendor.objects.visible_to(user)
+        .active()
+        .order_by("name")
+        .only("id", "name", "slug", "status")
+    )
+    ids = [v.pk for v in vendors]
+    starts = previous_periods(kind, start, 12)
+    cards = compute_scorecards(ids, kind, starts)
+    factors = relationship_factors(ids, *period_bounds(kind, start))
+    disputes = open_disputes_by_type_and_age(ids)
+    kpis: dict[str, object] = {}
+    rows = []
+    for vendor in vendors:
+        card = cards[(vendor.pk, start)]
+        trend = [(period_label(kind, s), cards[(vendor.pk, s)].overall_score) for s in starts]
+        for line in card.lines:
+            kpis.setdefault(line.kpi.code, line.kpi)
+        rows.append(
+            {
+                "vendor": vendor,
+                "card": card,
+                "spark": line_points(trend),
+                "trend": trend,
+                "factors": factors[vendor.pk],
+                "disputes": disputes[vendor.pk],
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["card"].overall_score is None,
+            -(r["card"].overall_score or 0),
+            r["vendor"].name,
+        )
+    )
+    kpi_list = sorted(kpis.values(), key=lambda k: (k.sort_order, k.name))
+    for row in rows:
+        row["heat"] = [row["card"].line_for(k.code) for k in kpi_list]
+    return rows, kpi_list
+
+
+@login_required
+@client_side_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """All vendors side by side (client side only: partners never see rankings)."""
+    from contracts.models import Contract
+
+    kind, start, error = _period_or_default(request)
+    rows, kpis = _dashboard_rows(request.user, kind, start)
+    today = timezone.localdate()
+    notices = list(
+        Contract.objects.visible_to(request.user)
+        .due_for_notice(today - timedelta(days=30), today + timedelta(days=NOTICE_WINDOW_DAYS))
+        .select_related("vendor")
+        .order_by("notice_deadline")[:20]
+    )
+    scored = [r["card"].overall_score for r in rows if r["card"].overall_score is not None]
+    currencies = {r["card"].credit_currency for r in rows if r["card"].credits}
+    dispute_types = ["underperformance", "breach", "pricing", "miscommunication"]
+    context = {
+        "rows": rows,
+        "kpis": kpis,
+        "period": period_label(kind, start),
+        "kind": kind,
+        "period_error": error,
+        "period_choices": _period_choices(kind),
+        "notices": notices,
+        "today": today,
+        "average": sum(scored) / len(scored) if scored else None,
+        "probation_count": sum(1 for r in rows if r["card"].probation),
+        "open_disputes": sum(r["disputes"]["total"] for r in rows),
+        "credits_earned": sum((r["card"].credit_earned for r in rows), 0)
+        if len(currencies) == 1
+        else None,
+        "credit_currency": next(iter(currencies)) if len(currencies) == 1 else "",
+        "dispute_types": dispute_types,
+        "dispute_max": max([r["disputes"]["total"] for r in rows] + [1]),
+    }
+    for row in rows:
+        total = row["disputes"]["total"]
+        row["dispute_bars"] = []
+        offset = 0
+        for t in dispute_types:
+            n = row["disputes"]["by_type"].get(t, 0)
+            width = round(n / context["dispute_max"] * 100, 1)
+            row["dispute_bars"].append({"type": t, "n": n, "x": offset, "w": width})
+            offset += width
+        row["dispute_total"] = total
+    return render(request, "scorecards/dashboard.html", context)
+
+
+@login_required
+@client_side_required
+@require_GET
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    """The dashboard as CSV: one row per vendor, with each KPI's actual and RAG."""
+    kind, start, _error = _period_or_default(request)
+    rows, kpis = _dashboard_rows(request.user, kind, start)
+    period = period_label(kind, start)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scorecards-{period}.csv"'
+    writer = csv.writer(response)
+    header = ["vendor", "period", "overall_score", "standing", "probation"]
+    for kpi in kpis:
+        header += [f"{kpi.code}_actual", f"{kpi.code}_rag"]
+    header += [
+        "credit_at_risk",
+        "credit_earned",
+        "currency",
+        "open_disputes",
+        "attendance_client_pct",
+        "attendance_vendor_pct",
+    ]
+    writer.writerow(header)
+    for row in rows:
+        card = row["card"]
+        line = [
+            row["vendor"].slug,
+            period,
+            "" if card.overall_score is None else f"{card.overall_score:.1f}",
+            card.standing,
+            "yes" if card.probation else "no",
+        ]
+        for item in row["heat"]:
+            line += [
+                "" if item is None or item.actual is None else f"{item.actual:.2f}",
+                item.rag if item else "",
+            ]
+        line += [
+            card.credit_at_risk if card.credits else "",
+            card.credit_earned if card.credits else "",
+            card.credit_currency,
+            row["disputes"]["total"],
+            row["factors"]["attendance_client"]
+            if row["factors"]["attendance_client"] is not None
+            else "",
+            row["factors"]["attendance_vendor"]
+            if row["factors"]["attendance_vendor"] is not None
+            else "",
+        ]
+        writer.writerow([_safe_cell(v) for v in line])
+    return response
+
+
+def _safe_cell(value) -> str:
+    """Keep spreadsheet formulas out of exported cells (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+@require_GET
+def scorecard_index(request: HttpRequest) -> HttpResponse:
+    """Partners go straight to their own scorecard; the client side to the dashboard."""
+    if request.user.is_partner:
+        return redirect("scorecards:vendor", slug=request.user.vendor.slug)
+    return redirect("scorecards:dashboard")
+
+
+@login_required
+@require_GET
+def vendor_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
+    """One vendor's scorecard for a month or quarter, with trend, credits and factors."""
+    vendor = get_for_user(Vendor.objects.all(), request.user, slug=slug)
+    kind, start, error = _period_or_default(request)
+    card = scorecard_for(vendor.pk, kind, start)
+    chart = line_points(card.trend, width=600, height=160, pad=12)
+    published = list(
+        PublishedScorecard.objects.visible_to(request.user)
+        .filter(vendor=vendor)
+        .order_by("-period_start")[:12]
+    )
+    published_now = next(
+        (p for p in published if p.period_kind == kind and p.period_start == start), None
+    )
+    closed = period_bounds(kind, start)[1] < timezone.localdate()
+    context = {
+        "vendor": vendor,
+        "card": card,
+        "chart": chart,
+        "bands": band_lines(chart, [b for b, _ in bands()]),
+        "period": card.period,
+        "period_error": error,
+        "period_choices": _period_choices(kind),
+        "published": published,
+        "published_now": published_now,
+        "can_publish": can_manage(request.user)
+        and closed
+        and published_now is None
+        and card.overall_score is not None,
+        "can_manage": can_manage(request.user),
+        "is_client_side": is_client_side(request.user),
+        "print_mode": request.GET.get("print") == "1",
+    }
+    return render(request, "scorecards/vendor_scorecard.html", context)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    vendor = get_for_manager(Vendor.objects.all(), request.user, slug=slug)
+    try:
+        kind, start = resolve_period(request.POST.get("period"))
+        published = scorecard_publish(
+            vendor=vendor, period_kind=kind, period_start=start, by=request.user
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("scorecards:vendor", slug=vendor.slug)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{vendor_url(vendor)}?period={request.POST.get('period', '')}")
+    messages.success(
+        request, f"Published the {published.period} scorecard of {vendor}; the vendor was told."
+    )
+    return redirect(published.get_absolute_url())
+
+
+def vendor_url(vendor: Vendor) -> str:
+    from django.urls import reverse
+
+    return reverse("scorecards:vendor", kwargs={"slug": vendor.slug})
+
+
+@login_required
+@require_GET
+def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The frozen snapshot, as published; the vendor acknowledges or appeals here."""
+    scorecard = get_for_user(
+        PublishedScorecard.objects.select_related("vendor", "published_by", "acknowledged_by"),
+        request.user,
+        pk=pk,
+    )
+    return _render_published(
+        request, scorecard, AppealForm(lines=scorecard.snapshot.get("kpis", []))
+    )
+
+
+def _render_published(request, scorecard, appeal_form, status: int = 200) -> HttpResponse:
+    appeals = list(scorecard.appeals.select_related("kpi", "dispute", "raised_by"))
+    appealed = {a.kpi.code for a in appeals}
+    is_vendor = request.user.is_partner and request.user.vendor_id == scorecard.vendor_id
+    lines = scorecard.snapshot.get("kpis", [])
+    appeal_form.fields["kpi"].choices = [
+        (x["kpi"], x["name"]) for x in lines if x["kpi"] not in appealed
+    ]
+    context = {
+        "scorecard": scorecard,
+        "vendor": scorecard.vendor,
+        "snap": scorecard.snapshot,
+        "lines": lines,
+        "appeals": appeals,
+        "appeal_form": appeal_form,
+        "can_respond": is_vendor and scorecard.status != "acknowledged",
+        "can_acknowledge": is_vendor and scorecard.status == "published",
+    }
+    return render(request, "scorecards/published_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    scorecard = get_for_user(PublishedScorecard.objects.all(), request.user, pk=pk)
+    try:
+        scorecard_acknowledge(scorecard=scorecard, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Scorecard acknowledged. Thank you.")
+    return redirect(scorecard.get_absolute_url())
+
+
+@login_required
+@require_POST
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    scorecard = get_for_user(
+        PublishedScorecard.objects.select_related("vendor"), request.user, pk=pk
+    )
+    form = AppealForm(request.POST, lines=scorecard.snapshot.get("kpis", []))
+    if not (request.user.is_partner and request.user.vendor_id == scorecard.vendor_id):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only the vendor appeals its scorecard.")
+    if form.is_valid():
+        try:
+            created = scorecard_appeal(
+                scorecard=scorecard,
+                kpi_code=form.cleaned_data["kpi"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Appeal recorded as dispute {created.dispute.reference}.")
+            return redirect(scorecard.get_absolute_url())
+    return _render_published(request, scorecard, form, status=400)
