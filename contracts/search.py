@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -42,7 +42,7 @@ def search_clauses(queryset: ClauseQuerySet, query: str) -> ClauseQuerySet:
         return (
             queryset.filter(search_vector=search_query)
             .annotate(
-                rank=SearchRank("search_vector", search_query),
+                rank=SearchRank(F("search_vector"), search_query),
                 headline=SearchHeadline(
                     "body",
                     search_query,

@@ -82,6 +82,8 @@ class ClauseSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "vendor", "created_at", "updated_at"]
+        # The number clash is reported on "number" in validate(), not as non-field.
+        validators: list = []
 
     def validate(self, attrs):
         contract = attrs.get("contract") or (self.instance and self.instance.contract)
