@@ -66,7 +66,7 @@ def test_import_page_with_bad_rows_shows_errors_and_saves_nothing(client_for, ma
     response = client_for(manager).post(
         "/scorecards/measurements/import/", {"content": BAD, "confirm": "1"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Unknown KPI code." in response.content
     assert Measurement.objects.count() == 1
 
