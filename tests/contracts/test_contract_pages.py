@@ -75,7 +75,7 @@ def test_renewal_timeline_flags_a_near_deadline(client_for, manager, vendor_a):
     ContractFactory(vendor=vendor_a, reference="LATER-1", end_date=today + timedelta(days=900))
     response = client_for(manager).get("/contracts/renewals/")
     content = response.content.decode()
-    assert "timeline-soon" in content
+    assert "renewal-soon" in content
     assert content.index("SOON-1") < content.index("LATER-1")
 
 

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from contracts import demo as contracts_demo
+from contracts.models import Amendment, Clause, Contract, ScopeChange
+from vendorhub.demo import DemoData, seed_core
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_is_realistic_and_idempotent():
+    data = DemoData()
+    seed_core(data)
+    contracts_demo.seed(data)
+    contracts_demo.seed(data)
+    assert Contract.objects.count() == 3
+    assert len(set(Contract.objects.values_list("pricing_model", flat=True))) == 3
+    for contract in Contract.objects.all():
+        clauses = contract.clauses.all()
+        assert clauses.count() >= 30
+        assert {c.category for c in clauses} >= {
+            "scope",
+            "service_level",
+            "kpi",
+            "penalty",
+            "pricing",
+            "termination",
+            "governance",
+            "communication",
+            "data_protection",
+            "other",
+        }
+    assert Amendment.objects.count() == 3 and ScopeChange.objects.count() == 3
+    amended = Amendment.objects.first().clauses.get()
+    assert amended.history.count() == 2
+    today = timezone.localdate()
+    assert Contract.objects.due_for_notice(today, today + timedelta(days=60)).count() == 1
+    assert Clause.objects.filter(body__contains="answered within 20 seconds").exists()
