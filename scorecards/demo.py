@@ -1,7 +1,131 @@
-"""The scorecards part of ``seed_demo`` (idempotent)."""
+"""The scorecards part of ``seed_demo`` (idempotent).
+
+18 months of daily KPI data per demo vendor: atlas-contact steady, nordlicht-cx
+declining into probation, andes-support improving. The demo vendors' measurements are
+deleted and recreated with ``bulk_create`` (fast, same numbers every run: fixed seed);
+targets are upserted; the last two closed months are published once; Nordlicht
+appeals its service level once.
+"""
 
 from __future__ import annotations
+
+import math
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from .models import KPI, Appeal, Measurement, PublishedScorecard, Source, SuppliedBy, Target
+from .services import scorecard_appeal, scorecard_publish
+from .views_common import default_period
+
+# code: (target, red line, weight, value when bad, value when good, daily volume)
+KPI_PLAN = {
+    "service_level": (80, 70, 30, 52, 90, 1600),
+    "asa": (30, 60, 10, 95, 18, 1400),
+    "aht": (360, 420, 10, 470, 310, 1400),
+    "fcr": (72, 65, 20, 56, 81, 900),
+    "csat": (85, 78, 15, 68, 93, 240),
+    "abandonment_rate": (5, 8, 15, 13, 2.5, 1600),
+}
+RATIO_KPIS = {"service_level", "fcr", "csat", "abandonment_rate"}
+PATTERNS = {
+    "atlas-contact": lambda t: 0.78 + 0.05 * math.sin(t * 12),
+    "nordlicht-cx": lambda t: 0.9 - 0.95 * t,
+    "andes-support": lambda t: 0.2 + 0.75 * t,
+}
+DAYS = 548
+
+
+def _targets(vendor, clause) -> None:
+    for code, (target, threshold, weight, *_rest) in KPI_PLAN.items():
+        Target.objects.update_or_create(
+            vendor=vendor,
+            kpi=KPI.objects.get(code=code),
+            effective_from=date(2023, 1, 1),
+            defaults={
+                "target": target,
+                "threshold": threshold,
+                "weight": weight,
+                "clause": clause if code == "service_level" else None,
+                "contract": clause.contract if clause else None,
+            },
+        )
+
+
+def _measurements(vendor, pattern, today: date, rng: random.Random) -> list[Measurement]:
+    kpis = {k.code: k for k in KPI.objects.filter(code__in=KPI_PLAN)}
+    rows = []
+    start = today - timedelta(days=DAYS)
+    for offset in range(DAYS):
+        day = start + timedelta(days=offset)
+        quality = max(0.0, min(1.0, pattern(offset / DAYS) + rng.gauss(0, 0.06)))
+        weekend = day.isoweekday() >= 6
+        for code, (_t, _r, _w, bad, good, base_volume) in KPI_PLAN.items():
+            volume = int(base_volume * (0.55 if weekend else 1.0) * rng.uniform(0.85, 1.15))
+            value = bad + (good - bad) * quality
+            kpi = kpis[code]
+            row = Measurement(
+                vendor=vendor,
+                kpi=kpi,
+                period_start=day,
+                granularity="day",
+                value=round(value, 2),
+                volume=volume,
+                source=Source.IMPORT,
+                supplied_by=SuppliedBy.VENDOR,
+            )
+            if code in RATIO_KPIS:
+                row.numerator = round(value * volume / 100)
+                row.denominator = float(volume)
+                row.value = round(row.numerator / volume * 100, 3)
+            rows.append(row)
+    return rows
 
 
 def seed(demo) -> None:
     """Add this app's demo rows; ``demo`` holds the vendors and users made so far."""
+    from contracts.models import Clause
+
+    rng = random.Random(20240601)
+    today = timezone.localdate()
+    manager = demo.users.get("maria.manager")
+    for slug, pattern in PATTERNS.items():
+        vendor = demo.vendors.get(slug)
+        if vendor is None:
+            continue
+        clause = (
+            Clause.objects.filter(vendor=vendor, category__in=("service_level", "kpi"))
+            .select_related("contract")
+            .order_by("contract_id", "sort_key")
+            .first()
+        )
+        _targets(vendor, clause)
+        Measurement.objects.filter(vendor=vendor, kpi__code__in=KPI_PLAN).delete()
+        Measurement.objects.bulk_create(_measurements(vendor, pattern, today, rng), batch_size=2000)
+        if manager is None:
+            continue
+        kind, last = default_period(today)
+        previous = (last - timedelta(days=1)).replace(day=1)
+        for start in (previous, last):
+            if not PublishedScorecard.objects.filter(
+                vendor=vendor, period_kind=kind, period_start=start
+            ).exists():
+                scorecard_publish(vendor=vendor, period_kind=kind, period_start=start, by=manager)
+    partner = demo.users.get("lena.nordlicht")
+    scorecard = (
+        PublishedScorecard.objects.filter(vendor__slug="nordlicht-cx")
+        .order_by("-period_start")
+        .first()
+    )
+    if partner and scorecard and not Appeal.objects.filter(scorecard=scorecard).exists():
+        scorecard_appeal(
+            scorecard=scorecard,
+            kpi_code="service_level",
+            reason=(
+                "A carrier outage on our side of the SIP trunk was escalated to your "
+                "telephony team on the 12th; those intervals should be excluded under the "
+                "force-majeure clause."
+            ),
+            by=partner,
+        )
