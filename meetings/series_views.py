@@ -130,7 +130,10 @@ def slot_suggester(request: HttpRequest) -> HttpResponse:
     template = "meetings/slots.html"
     if request.htmx:
         template += "#slots"
-    return render(request, template, {"form": form, "slots_by_day": slots_by_day})
+    context = {"form": form, "slots_by_day": slots_by_day}
+    if form.is_valid():
+        context["client_zone"] = form.cleaned_data["client_timezone"]
+    return render(request, template, context)
 
 
 # --- Calendar -------------------------------------------------------------------------
