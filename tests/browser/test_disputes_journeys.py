@@ -1,0 +1,74 @@
+"""Main journey: a manager logs a dispute, the partner answers in the portal, the
+manager resolves it — in real Chromium, with screenshots."""
+
+from __future__ import annotations
+
+import pytest
+
+from disputes.models import Dispute
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _logout(page):
+    page.context.clear_cookies()
+
+
+def test_manager_logs_partner_answers_manager_resolves(
+    page, login, screenshot, manager, partner_a, vendor_a
+):
+    login(page, manager)
+    page.goto("/disputes/")
+    page.click("text=+ Raise a dispute")
+    page.select_option("#id_vendor", vendor_a.slug)
+    page.select_option("#id_type", "underperformance")
+    page.select_option("#id_severity", "high")
+    page.fill("#id_title", "Service level 71 % in week 10")
+    page.fill("#id_description", "71 % answered within 20 s against 80 %.")
+    screenshot(page, "disputes-create")
+    page.click("button:has-text('Log dispute')")
+    page.wait_for_selector("text=logged")
+    dispute = Dispute.objects.get()
+    assert page.url.endswith(dispute.get_absolute_url())
+
+    # Ask the vendor, and leave an internal note the partner must never see.
+    page.fill("#id_transition_note", "Please send root cause and plan.")
+    page.click("button[name=to][value=awaiting_vendor]")
+    page.wait_for_selector("#dispute-status:has-text('Awaiting vendor')")
+    page.fill("#id_body", "Credits apply below 75 % (internal).")
+    page.check("input[name=visibility][value=internal]")
+    page.click("button:has-text('Add to timeline')")
+    page.wait_for_selector("text=Credits apply below 75 %")
+    screenshot(page, "disputes-detail-manager")
+
+    _logout(page)
+    login(page, partner_a)
+    page.goto("/disputes/")
+    page.click(f"text={dispute.reference}")
+    assert "Credits apply below 75" not in page.content()
+    page.fill(".respond-form #id_body", "Night shift was understaffed.")
+    page.fill("#id_root_cause", "Two agents resigned; backfill late.")
+    page.fill("#id_action_plan", "Four new agents from Monday.")
+    page.click("button:has-text('Send response')")
+    page.wait_for_selector("#dispute-status:has-text('Vendor responded')")
+    screenshot(page, "disputes-detail-partner")
+
+    _logout(page)
+    login(page, manager)
+    page.goto(dispute.get_absolute_url())
+    page.click("button[name=to][value=under_review]")
+    page.wait_for_selector("#dispute-status:has-text('Under review')")
+    page.fill("#id_transition_note", "Plan accepted; 2 % credit for week 10.")
+    page.select_option("#id_outcome", "upheld")
+    page.click("button[name=to][value=resolved]")
+    page.wait_for_selector("#dispute-status:has-text('Resolved')")
+    screenshot(page, "disputes-resolved")
+    dispute.refresh_from_db()
+    assert dispute.status == "resolved" and dispute.outcome == "upheld"
+    assert dispute.root_cause.startswith("Two agents")
+
+    page.goto("/disputes/")
+    page.select_option("#id_status", "resolved")
+    page.wait_for_selector(f"#results >> text={dispute.reference}")
+    screenshot(page, "disputes-list")
+    assert page.console_errors == []
