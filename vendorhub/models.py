@@ -51,8 +51,9 @@ class Role(models.TextChoices):
 
 
 class NotificationDelivery(models.TextChoices):
-    IMMEDIATE = "immediate", "Immediately"
-    DIGEST = "digest", "Daily digest"
+    IMMEDIATE = "immediate", "E-mail each one immediately"
+    DIGEST = "digest", "One daily digest e-mail"
+    IN_APP = "in_app", "In the app only (no e-mail)"
 
 
 class VendorHubUserManager(UserManager["User"]):
@@ -380,3 +381,101 @@ class Notification(models.Model):
         if self.read_at is None:
             self.read_at = now or timezone.now()
             self.save(update_fields=["read_at"])
+
+
+class Reminder(models.Model):
+    """One reminder that was sent: its unique ``key`` is what makes sweeps exactly-once.
+
+    The key names the kind, the object, the stage and the due instant, so a retried,
+    repeated or concurrent sweep finds the row already there and sends nothing. The row
+    is written in the same transaction as its notifications and e-mail outbox rows.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=64)
+    stage = models.CharField(max_length=64, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    vendor = models.ForeignKey(
+        Vendor, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = VendorOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CLAIMED = "claimed", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class EmailOutboxQuerySet(models.QuerySet["EmailOutbox"]):
+    def due(self, now) -> EmailOutboxQuerySet:
+        return self.filter(status=OutboxStatus.PENDING, send_after__lte=now)
+
+    def stale_claims(self, now, older_than) -> EmailOutboxQuerySet:
+        return self.filter(status=OutboxStatus.CLAIMED, claimed_at__lt=now - older_than)
+
+
+class EmailOutbox(models.Model):
+    """An e-mail waiting to be sent, written in the transaction that decided to send it.
+
+    A separate task claims rows with ``SELECT … FOR UPDATE SKIP LOCKED``, sends them and
+    marks them sent; a claim left behind by a killed worker is put back after a while.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox"
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    reminder = models.ForeignKey(
+        Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    status = models.CharField(
+        max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    send_after = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EmailOutboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "send_after"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_email} ({self.status})"
+
+
+class SweepRun(models.Model):
+    """When the reminder sweeps last ran and what they did (shown on /healthz)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    now = models.DateTimeField(help_text="The instant the sweeps were run for.")
+    trigger = models.CharField(max_length=16, default="beat")  # beat | command
+    counts = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} sweep at {self.started_at:%Y-%m-%d %H:%M}"

@@ -294,7 +294,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # A safety net: sweeps enqueue the sender on commit; this catches anything left.
+    "send-outbox": {
+        "task": "vendorhub.tasks.send_outbox",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    "requeue-stale-outbox": {
+        "task": "vendorhub.tasks.requeue_stale_outbox",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-digests": {
+        "task": "vendorhub.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
+# Redis redelivers an unacknowledged task (its worker died) after this many seconds;
+# no task is scheduled with an ETA/countdown beyond it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_TASK_PUBLISH_RETRY = True
 
 # --- Logging -----------------------------------------------------------------------
 LOGGING = {
@@ -311,3 +332,5 @@ LOGGING = {
 
 # --- VendorHub ---------------------------------------------------------------------
 VENDORHUB_SITE_NAME = "VendorHub"
+# Absolute links in e-mails.
+VENDORHUB_BASE_URL = env("VENDORHUB_BASE_URL", default="http://127.0.0.1:8000")

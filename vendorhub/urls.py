@@ -11,7 +11,7 @@ import disputes.api
 import meetings.api
 import scorecards.api
 
-from . import api, notification_views, vendor_views, views
+from . import api, notification_views, operations_views, vendor_views, views
 
 router = DefaultRouter()
 router.register("vendors", api.VendorViewSet, basename="vendor")
@@ -54,6 +54,11 @@ urlpatterns = [
         "notifications/read-all/",
         notification_views.notification_read_all,
         name="notification_read_all",
+    ),
+    path(
+        "operations/reminders/",
+        operations_views.reminders_overview,
+        name="reminders_overview",
     ),
     path("contracts/", include("contracts.urls")),
     path("meetings/", include("meetings.urls")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connections
@@ -15,7 +17,7 @@ from django_countries.fields import Country
 
 from .celery import app as celery_app
 from .forms import ProfileForm
-from .models import Notification, Vendor, VendorStatus
+from .models import Notification, SweepRun, Vendor, VendorStatus
 
 
 @login_required
@@ -77,6 +79,20 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "vendorhub/profile.html", {"form": form})
 
 
+BEAT_STALE_AFTER = timedelta(minutes=35)  # two 15-minute beats missed
+
+
+def beat_status(now) -> dict[str, str]:
+    """When beat last ran the sweeps; "stale" means the scheduler seems to be down."""
+    last = SweepRun.objects.filter(trigger="beat").order_by("-started_at").first()
+    if last is None:
+        return {"status": "never", "last_run": ""}
+    status = "ok" if now - last.started_at < BEAT_STALE_AFTER else "stale"
+    if last.error:
+        status = "error"
+    return {"status": status, "last_run": last.started_at.isoformat()}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -98,6 +114,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = {"status": "ok", "transport": conn.transport_cls}
     except Exception as exc:
         checks["broker"] = {"status": "error", "error": exc.__class__.__name__}
+    if checks["database"]["status"] == "ok":
+        checks["beat"] = beat_status(timezone.now())
     healthy = checks["database"]["status"] == "ok"
     degraded = checks["broker"]["status"] != "ok"
     status = "error" if not healthy else "degraded" if degraded else "ok"

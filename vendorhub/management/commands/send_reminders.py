@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from vendorhub.reminders import SWEEPS, run_all_sweeps
+from vendorhub.reminders import SWEEPS, run_all_sweeps, send_outbox
 
 
 class Command(BaseCommand):
@@ -25,9 +25,11 @@ class Command(BaseCommand):
                 moment = timezone.make_aware(moment, timezone.UTC)
         else:
             moment = timezone.now()
-        counts = run_all_sweeps(moment)
+        counts = run_all_sweeps(moment, trigger="command")
+        sent = send_outbox(timezone.now())
         if not SWEEPS:
             self.stdout.write("No reminder sweeps are registered yet.")
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
+        self.stdout.write(f"e-mails sent: {sent}")
         self.stdout.write(self.style.SUCCESS(f"Reminder sweeps ran at {moment.isoformat()}."))
