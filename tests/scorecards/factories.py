@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 import factory
+from django.apps import apps as django_apps
 
 from scorecards.models import KPI, Measurement, Target
 
 
+def ensure_library() -> None:
+    """Re-add the KPI library: transactional (browser) tests flush migration data."""
+    if not KPI.objects.filter(is_library=True).exists():
+        migration = importlib.import_module("scorecards.migrations.0002_kpi_library")
+        migration.add_library(django_apps, None)
+
+
 def kpi(code: str) -> KPI:
     """A library KPI (added by the data migration)."""
+    ensure_library()
     return KPI.objects.get(code=code)
 
 
