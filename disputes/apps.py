@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class DisputesConfig(AppConfig):
     name = "disputes"
+
+    def ready(self) -> None:
+        from . import reminders  # noqa: F401 - registers the reminder sweeps

@@ -1,0 +1,53 @@
+"""Reminder sweep for contracts: the last day to give notice, 90, 60 and 30 days ahead."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from vendorhub.models import Role, User
+from vendorhub.reminders import register, remind
+
+from .models import Contract
+
+DEFAULT_STAGES = (90, 60, 30)
+
+
+@register("contracts")
+def sweep_notice_deadlines(now: datetime) -> int:
+    """Tell the contract owner (or the vendor's relationship owner, or every manager) as
+    each stage before the notice deadline arrives. A stage missed while the sweeps were
+    down is still sent, but only the latest one due, so nobody gets three at once."""
+    stages = sorted(getattr(settings, "CONTRACT_NOTICE_REMINDER_DAYS", DEFAULT_STAGES))
+    today = timezone.localdate(now, timezone.UTC)
+    managers = None
+    sent = 0
+    contracts = (
+        Contract.objects.due_for_notice(today, today + timedelta(days=max(stages)))
+        .select_related("vendor__relationship_owner", "owner")
+        .order_by("pk")
+    )
+    for contract in contracts:
+        days_left = (contract.notice_deadline - today).days
+        stage = min(s for s in stages if s >= days_left)
+        recipients = [contract.owner or contract.vendor.relationship_owner]
+        if recipients[0] is None:
+            managers = managers or list(User.objects.filter(role=Role.MANAGER, is_active=True))
+            recipients = managers
+        deadline = contract.notice_deadline
+        if remind(
+            kind="contract.notice_deadline",
+            obj=contract,
+            stage=f"{stage}d",
+            due_at=datetime(deadline.year, deadline.month, deadline.day, tzinfo=timezone.UTC),
+            recipients=recipients,
+            message=f"{contract.vendor.name} · {contract.reference}: the last day to give "
+            f"notice is {deadline:%d %b %Y} ({days_left} days)",
+            url=contract.get_absolute_url(),
+            vendor=contract.vendor,
+            now=now,
+        ):
+            sent += 1
+    return sent

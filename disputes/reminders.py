@@ -1,0 +1,103 @@
+"""Reminder sweep for disputes: overdue clocks and the escalation ladder.
+
+A dispute past its response or resolution due date reminds the client owner and the
+vendor's assignee (all the vendor's partners when nobody is assigned), once per clock
+and due instant. Past the due date by the ladder's steps (default +3 days → level 1,
+executives told; +7 days → level 2) it is escalated, each step on the timeline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from vendorhub.models import Role, User
+from vendorhub.reminders import register, remind
+
+from .models import Dispute
+from .services import (
+    _client_people_to_tell,
+    _partners_to_tell,
+    dispute_escalate_level,
+    dispute_record_reminder,
+)
+
+DEFAULT_LADDER = ((3, 1), (7, 2))  # (days past due, level)
+
+
+def escalation_ladder() -> tuple[tuple[int, int], ...]:
+    """``settings.DISPUTE_ESCALATION_LADDER``: (days past the due date, level) pairs."""
+    return tuple(sorted(getattr(settings, "DISPUTE_ESCALATION_LADDER", DEFAULT_LADDER)))
+
+
+def overdue_clocks(dispute: Dispute, now: datetime) -> list[tuple[str, datetime]]:
+    """The clocks of ``dispute`` that are past due at ``now``: (stage, due instant)."""
+    clocks = []
+    if dispute.responded_at is None and dispute.response_due_at < now:
+        clocks.append(("response", dispute.response_due_at))
+    if dispute.clock_paused_at is None and dispute.resolution_due_at < now:
+        clocks.append(("resolution", dispute.resolution_due_at))
+    return clocks
+
+
+@register("disputes")
+def sweep_overdue_disputes(now: datetime) -> int:
+    """Remind and escalate every unresolved overdue dispute. Returns reminders sent."""
+    sent = 0
+    ladder = escalation_ladder()
+    executives = list(User.objects.filter(role=Role.EXECUTIVE, is_active=True))
+    overdue = (
+        Dispute.objects.overdue(now)
+        .select_related("vendor__relationship_owner", "owner", "vendor_assignee")
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    )
+    for dispute in overdue:
+        client = _client_people_to_tell(dispute)
+        vendor_side = _partners_to_tell(dispute)
+        for stage, due_at in overdue_clocks(dispute, now):
+            label = "first response" if stage == "response" else "resolution"
+            if remind(
+                kind=f"dispute.{stage}_overdue",
+                obj=dispute,
+                stage=stage,
+                due_at=due_at,
+                recipients=client + vendor_side,
+                message=f"{dispute.reference} “{dispute.title}” is past its {label} due date",
+                url=dispute.get_absolute_url(),
+                vendor=dispute.vendor,
+                now=now,
+            ):
+                dispute_record_reminder(
+                    dispute=dispute, stage=f"{stage} overdue", now=now, recipients=client
+                )
+                sent += 1
+        # The ladder counts from the earliest missed due date.
+        clocks = overdue_clocks(dispute, now)
+        if not clocks:
+            continue
+        first_due = min(due for _stage, due in clocks)
+        for days, level in ladder:
+            if now < first_due + timedelta(days=days) or dispute.escalation_level >= level:
+                continue
+            dispute_escalate_level(
+                dispute=dispute,
+                level=level,
+                now=now,
+                reason=f"overdue by more than {days} days",
+            )
+            if remind(
+                kind="dispute.escalated",
+                obj=dispute,
+                stage=f"level-{level}",
+                due_at=first_due,
+                recipients=client + vendor_side + executives,
+                message=f"{dispute.reference} escalated to level {level}: "
+                f"overdue by more than {days} days",
+                url=dispute.get_absolute_url(),
+                vendor=dispute.vendor,
+                now=now,
+            ):
+                sent += 1
+    return sent
