@@ -17,6 +17,21 @@ from .search import search_clauses
 from .serializers import ClauseSerializer, ContractSerializer, ScopeChangeSerializer
 
 
+class ServiceSaveMixin:
+    """Route API writes through the app's services.
+
+    ``ScopedModelViewSet`` lists DRF's mixins before ``ScopedViewSet``, so DRF's own
+    ``perform_create``/``perform_update`` (a bare ``serializer.save()``) would win the MRO;
+    defining them here, first in the bases, makes every write call ``_save``.
+    """
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+
 class ContractFilter(filters.FilterSet):
     vendor = filters.CharFilter(field_name="vendor__slug")
     notice_before = filters.DateFilter(field_name="notice_deadline", lookup_expr="lte")
@@ -26,7 +41,7 @@ class ContractFilter(filters.FilterSet):
         fields = ["vendor", "status", "pricing_model", "notice_before"]
 
 
-class ContractViewSet(ScopedModelViewSet):
+class ContractViewSet(ServiceSaveMixin, ScopedModelViewSet):
     queryset = Contract.objects.all()
     serializer_class = ContractSerializer
     filterset_class = ContractFilter
@@ -60,7 +75,7 @@ class ClauseFilter(filters.FilterSet):
         return search_clauses(queryset, value)
 
 
-class ClauseViewSet(ScopedModelViewSet):
+class ClauseViewSet(ServiceSaveMixin, ScopedModelViewSet):
     queryset = Clause.objects.all()
     serializer_class = ClauseSerializer
     filterset_class = ClauseFilter

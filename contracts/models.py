@@ -232,12 +232,6 @@ class Contract(models.Model):
         super().clean()
         if self.end_date and self.effective_date and self.end_date < self.effective_date:
             raise ValidationError({"end_date": "The end date cannot be before the effective date."})
-        if (
-            self.service_credit_cap_percent
-            and self.service_credit_at_risk_percent
-            and self.service_credit_cap_percent > 100
-        ):
-            raise ValidationError({"service_credit_cap_percent": "At most 100 %."})
 
     def compute_notice_deadline(self) -> date | None:
         """The last day to give notice: end date minus the renewal notice period."""

@@ -43,6 +43,14 @@ SEARCH_CONFIG = "english"
 def contract_save(*, contract: Contract, by: User) -> Contract:
     """Validate and save a new or edited contract (managers only)."""
     require_manager(by)
+    if contract.pk is not None:
+        # Clauses, documents and scope changes carry the vendor too (one-filter scoping):
+        # moving a contract would leave them visible to the old vendor's partners.
+        current = Contract.objects.filter(pk=contract.pk).values_list("vendor_id", flat=True)
+        if current and current[0] != contract.vendor_id:
+            raise ValidationError(
+                {"vendor": "A contract cannot move to another vendor; create a new one."}
+            )
     contract.full_clean()
     contract.save()
     return contract

@@ -190,3 +190,12 @@ def test_partner_proposes_scope_change_via_api(
     assert api_for(executive).post("/api/v1/scope-changes/", data, format="json").status_code == 403
     assert ScopeChange.objects.count() == 1
     assert api_for(partner_b).get("/api/v1/scope-changes/").json()["count"] == 0
+
+
+def test_api_refuses_moving_a_contract_to_another_vendor(api_for, manager, vendor_b, contract_a):
+    response = api_for(manager).patch(
+        f"/api/v1/contracts/{contract_a.pk}/", {"vendor": "borealis-cx"}, format="json"
+    )
+    assert response.status_code == 400 and "vendor" in response.json()
+    contract_a.refresh_from_db()
+    assert contract_a.vendor.slug == "acme-contact"

@@ -114,3 +114,20 @@ def test_search_vector_is_refreshed_on_edit(client_for, manager, clause_a):
     )
     response = client_for(manager).get("/contracts/clauses/search/", {"q": "abandonment"})
     assert b"<mark>Abandonment</mark>" in response.content
+
+
+@only_postgres
+def test_clause_written_through_the_api_is_searchable(api_for, manager, contract_a):
+    api_for(manager).post(
+        "/api/v1/clauses/",
+        {
+            "contract": contract_a.pk,
+            "number": "11.1",
+            "heading": "Audit",
+            "body": "The client may audit the vendor's facilities yearly.",
+            "category": "other",
+        },
+        format="json",
+    )
+    found = api_for(manager).get("/api/v1/clauses/", {"search": "audits"}).json()
+    assert [c["number"] for c in found["results"]] == ["11.1"]

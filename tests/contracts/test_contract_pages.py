@@ -172,3 +172,12 @@ def test_vendor_page_lists_contracts_with_notice_deadline(
     assert b"MSA-A-001" in response.content
     assert b"MSA-B-001" not in response.content
     assert b"2 Oct 2026" in response.content
+
+
+def test_contract_cannot_move_to_another_vendor(client_for, manager, vendor_b, contract_a):
+    payload = contract_payload(vendor_b, reference="MSA-A-001")
+    response = client_for(manager).post(f"/contracts/{contract_a.pk}/edit/", payload)
+    assert response.status_code == 200
+    assert "vendor" in response.context["form"].errors
+    contract_a.refresh_from_db()
+    assert contract_a.vendor.slug == "acme-contact"
