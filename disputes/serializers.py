@@ -5,6 +5,8 @@ Serializers only translate: every write is handed to a function in ``services.py
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracts.models import Clause, Contract
@@ -27,6 +29,11 @@ class ScopedSlugField(serializers.SlugRelatedField):
         if self.scope is not None and request is not None:
             qs = self.scope(qs, request.user)
         return qs
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedIdField(ScopedSlugField):
+    """A scoped reference by primary key (typed as an integer in the OpenAPI schema)."""
 
 
 def _visible(qs, user):
@@ -62,14 +69,14 @@ class DisputeSerializer(serializers.ModelSerializer):
         allow_null=True,
         scope=_people_of,
     )
-    contract = ScopedSlugField(
+    contract = ScopedIdField(
         slug_field="pk",
         queryset=Contract.objects.all(),
         scope=_visible,
         required=False,
         allow_null=True,
     )
-    clause = ScopedSlugField(
+    clause = ScopedIdField(
         slug_field="pk",
         queryset=Clause.objects.all(),
         scope=_visible,

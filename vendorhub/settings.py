@@ -256,6 +256,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" or "side" field: name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "VendorStatusEnum": "vendorhub.models.VendorStatus",
+        "ContractStatusEnum": "contracts.models.ContractStatus",
+        "ScopeChangeStatusEnum": "contracts.models.ScopeChangeStatus",
+        "DisputeStatusEnum": "disputes.models.Status",
+        "SideEnum": "disputes.models.Side",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "AttendanceStatusEnum": "meetings.models.AttendanceStatus",
+        "ActionStatusEnum": "meetings.models.ActionStatus",
+        "ScorecardStatusEnum": "scorecards.models.ScorecardStatus",
+    },
 }
 
 # --- Celery ------------------------------------------------------------------------
