@@ -24,7 +24,12 @@ from .models import (
 
 
 class DateInput(forms.DateInput):
+    """A native date picker; it needs ISO dates whatever the locale's format."""
+
     input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):
