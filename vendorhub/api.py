@@ -64,6 +64,13 @@ class ScopedModelViewSet(
 ):
     """Read for all in scope, create/update for managers. No delete: nothing is lost."""
 
+    # DRF's mixins come first in the bases: route their saves through ``_save`` here.
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
 
 class ModelCleanMixin:
     """Run the model's ``full_clean`` so API and forms enforce the same rules."""

@@ -278,13 +278,14 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
     _broker_dir = env.path("CELERY_FS_DIR", default=VAR_DIR / "celery")
-    for _sub in ("in", "processed", "results"):
+    for _sub in ("in", "processed", "results", "control"):
         (Path(_broker_dir) / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(Path(_broker_dir) / "in"),
         "data_folder_out": str(Path(_broker_dir) / "in"),
         "processed_folder": str(Path(_broker_dir) / "processed"),
+        "control_folder": str(Path(_broker_dir) / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{Path(_broker_dir) / 'results'}"
