@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from .library import ensure_kpi_library
 from .models import KPI, Appeal, Measurement, PublishedScorecard, Source, SuppliedBy, Target
 from .services import scorecard_appeal, scorecard_publish
 from .views_common import default_period
@@ -87,6 +88,7 @@ def seed(demo) -> None:
     """Add this app's demo rows; ``demo`` holds the vendors and users made so far."""
     from contracts.models import Clause
 
+    ensure_kpi_library()
     rng = random.Random(20240601)
     today = timezone.localdate()
     manager = demo.users.get("maria.manager")

@@ -23,6 +23,19 @@ def _fast_and_isolated(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data that migrations add (the KPI library) is back for every run.
+
+    A transactional test flushes every table at its end; with ``--reuse-db`` the next
+    run would start without the rows the data migrations wrote.
+    """
+    from scorecards.library import ensure_kpi_library
+
+    with django_db_blocker.unblock():
+        ensure_kpi_library()
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 import factory
-from django.apps import apps as django_apps
 
+from scorecards.library import ensure_kpi_library
 from scorecards.models import KPI, Measurement, Target
 
 
 def ensure_library() -> None:
     """Re-add the KPI library: transactional (browser) tests flush migration data."""
-    if not KPI.objects.filter(is_library=True).exists():
-        migration = importlib.import_module("scorecards.migrations.0002_kpi_library")
-        migration.add_library(django_apps, None)
+    ensure_kpi_library()
 
 
 def kpi(code: str) -> KPI:

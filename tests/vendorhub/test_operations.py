@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter with a clean, production-like environment."""
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into "production".
+    dropped = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     base.update({"VENDORHUB_TESTING": "0", "DJANGO_SETTINGS_MODULE": "vendorhub.settings"})
     base.update(env)
     return subprocess.run(
