@@ -17,6 +17,7 @@ from django_countries.fields import Country
 
 from .celery import app as celery_app
 from .forms import ProfileForm
+from .home import attention
 from .models import Notification, SweepRun, Vendor, VendorStatus
 
 
@@ -24,6 +25,7 @@ from .models import Notification, SweepRun, Vendor, VendorStatus
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    now = timezone.now()
     notifications = list(Notification.objects.visible_to(user)[:5])
     if user.is_partner:
         vendor = (
@@ -35,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "vendorhub/home_partner.html",
-            {"vendor": vendor, "notifications": notifications},
+            {"vendor": vendor, "notifications": notifications, **attention(user, now)},
         )
 
     vendors = Vendor.objects.visible_to(user)
@@ -47,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for code, label in VendorStatus.choices
     ]
     context = {
+        **attention(user, now),
         "status_cards": status_cards,
         "vendor_total": sum(by_status.values()),
         "notifications": notifications,

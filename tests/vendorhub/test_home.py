@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import date, timedelta
 
+import pytest
+from django.utils import timezone
+
+from tests.contracts.factories import ContractFactory
+from tests.disputes.factories import make_dispute
 from tests.factories import NotificationFactory, VendorFactory
+from tests.meetings.factories import ActionItemFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +52,50 @@ def test_home_shows_own_unread_notifications_only(client_for, manager, executive
     assert 'class="bell-count">1<' in body
 
 
+def fill_portfolio(manager, vendors):
+    """Overdue disputes, meetings, overdue actions and near notice deadlines per vendor."""
+    long_ago = timezone.now() - timedelta(days=30)
+    for vendor in vendors:
+        make_dispute(vendor=vendor, by=manager, severity="high", now=long_ago)
+        meeting = MeetingFactory(vendor=vendor, start=timezone.now() + timedelta(days=2))
+        ActionItemFactory(meeting=meeting, side="vendor", due_date=date.today() - timedelta(days=3))
+        ContractFactory(vendor=vendor, end_date=date.today() + timedelta(days=120))
+
+
 @pytest.mark.parametrize("who", ["manager", "executive", "partner_a"])
-def test_home_query_count_does_not_grow_with_vendors(
-    request, client_for, django_assert_max_num_queries, who
+def test_home_query_count_does_not_grow(
+    request, client_for, manager, vendor_a, django_assert_max_num_queries, who
 ):
     user = request.getfixturevalue(who)
     client = client_for(user)
+    fill_portfolio(manager, [vendor_a])
     client.get("/")
-    for n in range(15):
-        VendorFactory(slug=f"bulk-{n}", status="probation")
-    with django_assert_max_num_queries(12):
-        assert client.get("/").status_code == 200
+    fill_portfolio(manager, [vendor_a] + [VendorFactory(slug=f"bulk-{n}") for n in range(8)])
+    with django_assert_max_num_queries(22):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert len(response.context["urgent_disputes"]) <= 6
+
+
+def test_partner_home_lists_only_its_own_vendors_work(
+    client_for, manager, partner_a, vendor_a, vendor_b
+):
+    fill_portfolio(manager, [vendor_a, vendor_b])
+    from disputes import services
+    from disputes.models import Dispute
+
+    for dispute in Dispute.objects.all():
+        services.dispute_transition(dispute=dispute, to="awaiting_vendor", by=manager, note="")
+    context = client_for(partner_a).get("/").context
+    assert {d.vendor for d in context["awaiting_vendor"]} == {vendor_a}
+    assert {m.vendor for m in context["next_meetings"]} == {vendor_a}
+    assert {a.vendor for a in context["overdue_actions"]} == {vendor_a}
+    assert context["open_disputes"] == 1
+
+
+def test_manager_home_shows_overdue_disputes_and_notice_deadlines(client_for, manager, vendor_a):
+    fill_portfolio(manager, [vendor_a])
+    body = client_for(manager).get("/").content.decode()
+    assert "Overdue disputes, most urgent first" in body
+    assert "DSP-" in body
+    assert "MSA-" in body  # the contract whose notice deadline is near
