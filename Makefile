@@ -13,6 +13,7 @@ MANAGE = $(VENV_PY) manage.py
 ## Install everything, migrate, load demo data, run web + Celery worker + beat.
 run: install migrate demo
 	@echo "VendorHub on http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
+	@echo "Celery worker + beat log: var/celery.log (reminder e-mails print there too)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-1} .venv/bin/celery -A vendorhub worker --beat --loglevel=INFO \
 	    --concurrency=1 --schedule=var/celerybeat-schedule >var/celery.log 2>&1 & \
@@ -32,6 +33,10 @@ migrate: install
 
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(MANAGE) seed_demo
+	@echo "Running the reminder sweeps once (beat repeats them every 15 minutes);"
+	@echo "their console e-mails go to var/reminders-first-run.log."
+	@DEBUG=$${DEBUG:-1} $(MANAGE) send_reminders >var/reminders-first-run.log 2>&1 \
+	  && grep -E '^([a-z_]+|e-mails sent): [0-9]+$$' var/reminders-first-run.log
 
 ## The whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite + filesystem broker).
 test: install

@@ -7,12 +7,41 @@ worker died simply finishes the work.
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
+
+from celery import Task, shared_task
+from django.core.cache import cache
 from django.utils import timezone
 
 from . import reminders
 
+logger = logging.getLogger(__name__)
+
+MAX_DELIVERIES = 5
+
+
+class CappedRedeliveryTask(Task):
+    """``task_reject_on_worker_lost`` redelivers a task whose worker died; a task that
+    kills its worker every time would loop for ever. Count deliveries per task id and
+    give up (loudly) after ``MAX_DELIVERIES``; the sweeps' next scheduled run retries
+    the work anyway, since it is idempotent."""
+
+    def __call__(self, *args, **kwargs):
+        task_id = self.request.id
+        if task_id:
+            key = f"celery-deliveries:{task_id}"
+            cache.add(key, 0, timeout=24 * 3600)
+            deliveries = cache.incr(key)
+            if deliveries > MAX_DELIVERIES:
+                logger.error(
+                    "Task %s[%s] dropped after %s deliveries", self.name, task_id, deliveries - 1
+                )
+                return None
+        return super().__call__(*args, **kwargs)
+
+
 RETRY = {
+    "base": CappedRedeliveryTask,
     "autoretry_for": (Exception,),
     "retry_backoff": True,
     "retry_backoff_max": 600,

@@ -189,3 +189,18 @@ def test_concurrent_outbox_senders_never_send_the_same_email(manager, vendor_a, 
     # Each row was claimed and sent exactly once.
     rows = EmailOutbox.objects.all()
     assert {(row.status, row.attempts) for row in rows} == {(OutboxStatus.SENT, 1)}
+
+
+@pytest.mark.django_db
+def test_a_task_redelivered_too_often_is_dropped_not_looped(settings):
+    from django.core.cache import cache
+
+    from vendorhub.tasks import MAX_DELIVERIES, requeue_stale_outbox
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    cache.delete("celery-deliveries:poison-1")
+    results = [
+        requeue_stale_outbox.apply(task_id="poison-1").result for _ in range(MAX_DELIVERIES + 2)
+    ]
+    assert results[:MAX_DELIVERIES] == [0] * MAX_DELIVERIES
+    assert results[MAX_DELIVERIES:] == [None, None]
