@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vendorhub.models import Role, User
-from vendorhub.reminders import register, remind
+from vendorhub.reminders import register, register_relevance, remind
 
 from .models import Contract
 
@@ -51,3 +51,8 @@ def sweep_notice_deadlines(now: datetime) -> int:
         ):
             sent += 1
     return sent
+
+
+@register_relevance("contracts.contract")
+def contracts_still_active(ids: set[int]) -> set[int]:
+    return set(Contract.objects.filter(pk__in=ids).active().values_list("pk", flat=True))

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from vendorhub.models import Role, User
-from vendorhub.reminders import register, remind
+from vendorhub.reminders import register, register_relevance, remind
 
 from .models import Dispute
 from .services import (
@@ -101,3 +101,8 @@ def sweep_overdue_disputes(now: datetime) -> int:
             ):
                 sent += 1
     return sent
+
+
+@register_relevance("disputes.dispute")
+def disputes_still_unresolved(ids: set[int]) -> set[int]:
+    return set(Dispute.objects.filter(pk__in=ids).open().values_list("pk", flat=True))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from vendorhub.models import Role, User
-from vendorhub.reminders import register, remind
+from vendorhub.reminders import register, register_relevance, remind
 
 from .models import ActionItem, Meeting, MeetingStatus
 from .services import generate_ahead, mark_missed
@@ -114,3 +114,18 @@ def sweep_overdue_action_items(now: datetime) -> int:
         ):
             sent += 1
     return sent
+
+
+@register_relevance("meetings.meeting")
+def meetings_still_relevant(ids: set[int]) -> set[int]:
+    """Upcoming reminders stop when a meeting is cancelled; missed reports stand."""
+    return set(
+        Meeting.objects.filter(pk__in=ids)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("pk", flat=True)
+    )
+
+
+@register_relevance("meetings.actionitem")
+def action_items_still_open(ids: set[int]) -> set[int]:
+    return set(ActionItem.objects.filter(pk__in=ids).open().values_list("pk", flat=True))

@@ -398,6 +398,9 @@ class Reminder(models.Model):
     vendor = models.ForeignKey(
         Vendor, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # What the reminder is about ("disputes.dispute", 42): checked again before e-mailing.
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     message = models.CharField(max_length=500)
     url = models.CharField(max_length=500, blank=True)
     recipient_count = models.PositiveIntegerField(default=0)
@@ -417,6 +420,7 @@ class OutboxStatus(models.TextChoices):
     CLAIMED = "claimed", "Being sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    DROPPED = "dropped", "Dropped (no longer relevant)"
 
 
 class EmailOutboxQuerySet(models.QuerySet["EmailOutbox"]):

@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 Sweep = Callable[[datetime], int]
 SWEEPS: dict[str, Sweep] = {}
+# "app_label.model" -> predicate(ids) -> the ids still worth reminding about.
+RELEVANCE: dict[str, Callable[[set[int]], set[int]]] = {}
 
 OUTBOX_MAX_ATTEMPTS = 5
 OUTBOX_STALE_AFTER = timedelta(minutes=10)
@@ -51,6 +53,22 @@ def register(name: str) -> Callable[[Sweep], Sweep]:
 
     def decorator(func: Sweep) -> Sweep:
         SWEEPS[name] = func
+        return func
+
+    return decorator
+
+
+def register_relevance(
+    model_label: str,
+) -> Callable[[Callable[[set[int]], set[int]]], Callable[[set[int]], set[int]]]:
+    """Register how to tell whether reminders about objects of a model still matter.
+
+    An e-mail waiting in the outbox about a dispute that was resolved (or a meeting that
+    was cancelled) in the meantime is dropped instead of sent.
+    """
+
+    def decorator(func):
+        RELEVANCE[model_label] = func
         return func
 
     return decorator
@@ -110,6 +128,8 @@ def remind(
                 stage=stage,
                 due_at=due_at,
                 vendor=vendor,
+                object_type=getattr(getattr(obj, "_meta", None), "label_lower", ""),
+                object_id=getattr(obj, "pk", None),
                 message=message[:500],
                 url=url,
                 created_at=now,
@@ -174,7 +194,8 @@ def claim_outbox(now: datetime, *, batch: int = 50) -> list[EmailOutbox]:
     with transaction.atomic():
         rows = list(
             EmailOutbox.objects.due(now)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("reminder")
             .order_by("send_after", "id")[:batch]
         )
         ids = [row.pk for row in rows]
@@ -182,10 +203,39 @@ def claim_outbox(now: datetime, *, batch: int = 50) -> list[EmailOutbox]:
     return rows
 
 
+def irrelevant_rows(rows: list[EmailOutbox]) -> set[int]:
+    """Outbox rows whose reminder's object was closed, cancelled or deleted meanwhile."""
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        reminder = row.reminder
+        if reminder and reminder.object_type in RELEVANCE and reminder.object_id:
+            wanted.setdefault(reminder.object_type, set()).add(reminder.object_id)
+    still = {label: RELEVANCE[label](ids) for label, ids in wanted.items()}
+    return {
+        row.pk
+        for row in rows
+        if row.reminder
+        and row.reminder.object_type in still
+        and row.reminder.object_id not in still[row.reminder.object_type]
+    }
+
+
 def send_outbox(now: datetime, *, batch: int = 50) -> int:
-    """Send claimed e-mails; a failure is retried up to OUTBOX_MAX_ATTEMPTS, then kept."""
+    """Send claimed e-mails; a failure is retried up to OUTBOX_MAX_ATTEMPTS, then kept.
+
+    An e-mail about something that stopped mattering (closed, cancelled, deleted) since
+    its reminder was decided is dropped, not sent.
+    """
     sent = 0
-    for row in claim_outbox(now, batch=batch):
+    rows = claim_outbox(now, batch=batch)
+    dropped = irrelevant_rows(rows)
+    if dropped:
+        EmailOutbox.objects.filter(pk__in=dropped).update(
+            status=OutboxStatus.DROPPED, claimed_at=None, last_error="No longer relevant."
+        )
+    for row in rows:
+        if row.pk in dropped:
+            continue
         message = EmailMultiAlternatives(
             subject=row.subject,
             body=row.body_text,

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from disputes.models import DisputeEvent
 from disputes.reminders import sweep_overdue_disputes
 from tests.disputes.factories import make_dispute, move
-from vendorhub.models import Notification, Reminder
+from vendorhub.models import EmailOutbox, Notification, Reminder
 from vendorhub.reminders import send_outbox
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +99,14 @@ def test_send_reminders_command_runs_the_dispute_sweep(dispute, capsys):
     assert "disputes: 1" in out
     call_command("send_reminders", "--now", when)
     assert "disputes: 0" in capsys.readouterr().out
+
+
+def test_email_about_a_dispute_resolved_meanwhile_is_dropped(dispute, manager, partner_a):
+    when = dispute.response_due_at + timedelta(hours=1)
+    sweep_overdue_disputes(when)
+    move(dispute, partner_a, "vendor_responded")
+    move(dispute, manager, "under_review", "resolved")
+    assert send_outbox(when) == 0
+    assert mail.outbox == []
+    statuses = set(EmailOutbox.objects.values_list("status", flat=True))
+    assert statuses == {"dropped"}

@@ -63,3 +63,16 @@ def test_overdue_action_item_reminds_its_owner_once(meeting, partner_a):
     assert sweep_overdue_action_items(datetime(2026, 3, 13, 0, 1, tzinfo=UTC)) == 1
     assert sweep_overdue_action_items(datetime(2026, 3, 14, 0, 1, tzinfo=UTC)) == 0
     assert Reminder.objects.get().kind == "action_item.overdue"
+
+
+def test_reminder_for_a_meeting_cancelled_meanwhile_is_not_emailed(meeting):
+    from django.core import mail
+
+    from vendorhub.models import EmailOutbox
+    from vendorhub.reminders import send_outbox
+
+    sweep_upcoming_meetings(START - timedelta(hours=12))
+    Meeting.objects.filter(pk=meeting.pk).update(status="cancelled")
+    assert send_outbox(START - timedelta(hours=12)) == 0
+    assert mail.outbox == []
+    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {"dropped"}
