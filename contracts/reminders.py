@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from vendorhub.models import Role, User
-from vendorhub.reminders import register, register_relevance, remind
+from vendorhub.reminders import or_managers, register, register_relevance, remind
 
 from .models import Contract
 
@@ -22,7 +21,6 @@ def sweep_notice_deadlines(now: datetime) -> int:
     down is still sent, but only the latest one due, so nobody gets three at once."""
     stages = sorted(getattr(settings, "CONTRACT_NOTICE_REMINDER_DAYS", DEFAULT_STAGES))
     today = timezone.localdate(now, timezone.UTC)
-    managers = None
     sent = 0
     contracts = (
         Contract.objects.due_for_notice(today, today + timedelta(days=max(stages)))
@@ -32,16 +30,13 @@ def sweep_notice_deadlines(now: datetime) -> int:
     for contract in contracts:
         days_left = (contract.notice_deadline - today).days
         stage = min(s for s in stages if s >= days_left)
-        recipients = [contract.owner or contract.vendor.relationship_owner]
-        if recipients[0] is None:
-            managers = managers or list(User.objects.filter(role=Role.MANAGER, is_active=True))
-            recipients = managers
+        recipients = or_managers([contract.owner or contract.vendor.relationship_owner])
         deadline = contract.notice_deadline
         if remind(
             kind="contract.notice_deadline",
             obj=contract,
             stage=f"{stage}d",
-            due_at=datetime(deadline.year, deadline.month, deadline.day, tzinfo=timezone.UTC),
+            due_at=deadline,
             recipients=recipients,
             message=f"{contract.vendor.name} · {contract.reference}: the last day to give "
             f"notice is {deadline:%d %b %Y} ({days_left} days)",

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from vendorhub.models import Role, User
-from vendorhub.reminders import register, register_relevance, remind
+from vendorhub.reminders import or_managers, register, register_relevance, remind
 
 from .models import ActionItem, Meeting, MeetingStatus
 from .services import generate_ahead, mark_missed
@@ -64,12 +63,7 @@ def sweep_missed_meetings(now: datetime) -> int:
         "vendor__relationship_owner", "organiser"
     )
     for meeting in missed:
-        organiser = meeting.organiser or meeting.vendor.relationship_owner
-        recipients = (
-            [organiser]
-            if organiser
-            else list(User.objects.filter(role=Role.MANAGER, is_active=True))
-        )
+        recipients = or_managers([meeting.organiser or meeting.vendor.relationship_owner])
         if remind(
             kind="meeting.missed",
             obj=meeting,
@@ -97,14 +91,11 @@ def sweep_overdue_action_items(now: datetime) -> int:
         .select_related("owner", "vendor", "meeting")
     )
     for item in items:
-        due = datetime(
-            item.due_date.year, item.due_date.month, item.due_date.day, tzinfo=timezone.UTC
-        )
         if remind(
             kind="action_item.overdue",
             obj=item,
             stage="overdue",
-            due_at=due,
+            due_at=item.due_date,
             recipients=[item.owner],
             message=f"Action overdue since {item.due_date:%d %b}: {item.title} "
             f"({item.vendor.name})",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from .models import (
     NotificationDelivery,
     OutboxStatus,
     Reminder,
+    Role,
     SweepRun,
     User,
 )
@@ -94,6 +95,19 @@ def run_all_sweeps(now: datetime, *, trigger: str = "beat") -> dict[str, int]:
     return counts
 
 
+def as_instant(due: datetime | date | None) -> datetime | None:
+    """Due dates (a notice deadline, an action's due date) count from midnight UTC."""
+    if due is None or isinstance(due, datetime):
+        return due
+    return datetime(due.year, due.month, due.day, tzinfo=timezone.UTC)
+
+
+def or_managers(people: Iterable[User | None]) -> list[User]:
+    """The given people, or every active manager when nobody is named."""
+    named = [person for person in people if person is not None]
+    return named or list(User.objects.filter(role=Role.MANAGER, is_active=True))
+
+
 def reminder_key(kind: str, obj: object, stage: str, due_at: datetime | None) -> str:
     label = f"{obj._meta.label_lower}:{obj.pk}" if hasattr(obj, "_meta") else str(obj)
     due = due_at.astimezone(timezone.UTC).strftime("%Y%m%dT%H%M%SZ") if due_at else "-"
@@ -105,7 +119,7 @@ def remind(
     kind: str,
     obj: object,
     stage: str,
-    due_at: datetime | None,
+    due_at: datetime | date | None,
     recipients: Iterable[User],
     message: str,
     url: str = "",
@@ -119,6 +133,7 @@ def remind(
     those who want e-mail immediately and have an address get an outbox row too.
     """
     now = now or timezone.now()
+    due_at = as_instant(due_at)
     key = reminder_key(kind, obj, stage, due_at)
     try:
         with transaction.atomic():
