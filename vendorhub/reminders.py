@@ -33,7 +33,7 @@ from .models import (
     SweepRun,
     User,
 )
-from .notifications import notify
+from .notifications import absolute_url, enqueue_outbox, notify
 
 if TYPE_CHECKING:
     from .models import Vendor
@@ -150,57 +150,22 @@ def remind(
                 created_at=now,
             )
             notifications = notify(
-                recipients=recipients, kind=kind, message=message[:500], url=url, vendor=vendor
+                recipients=recipients,
+                kind=kind,
+                message=message,
+                url=url,
+                vendor=vendor,
+                subject=subject,
+                reminder=reminder,
+                now=now,
             )
-            outbox = [
-                email_for_notification(n, subject=subject or message, reminder=reminder, now=now)
-                for n in notifications
-                if n.recipient.email
-                and n.recipient.notification_delivery == NotificationDelivery.IMMEDIATE
-            ]
-            EmailOutbox.objects.bulk_create(outbox)
             reminder.recipient_count = len(notifications)
             reminder.save(update_fields=["recipient_count"])
     except IntegrityError:
         if Reminder.objects.filter(key=key).exists():
             return False  # sent by an earlier or concurrent run
         raise
-    if outbox:
-        transaction.on_commit(enqueue_outbox)
     return True
-
-
-def absolute_url(path: str) -> str:
-    base = getattr(settings, "VENDORHUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}{path}" if path.startswith("/") else path
-
-
-def email_for_notification(
-    notification: Notification, *, subject: str, reminder: Reminder | None, now: datetime
-) -> EmailOutbox:
-    user = notification.recipient
-    context = {
-        "user": user,
-        "message": notification.message,
-        "url": absolute_url(notification.url) if notification.url else "",
-        "preferences_url": absolute_url("/accounts/profile/"),
-    }
-    return EmailOutbox(
-        recipient=user,
-        to_email=user.email,
-        subject=f"[VendorHub] {subject}"[:255],
-        body_text=render_to_string("email/notification.txt", context),
-        body_html=render_to_string("email/notification.html", context),
-        reminder=reminder,
-        send_after=now,
-        created_at=now,
-    )
-
-
-def enqueue_outbox() -> None:
-    from .tasks import send_outbox
-
-    send_outbox.delay()
 
 
 # --- Outbox --------------------------------------------------------------------------

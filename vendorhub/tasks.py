@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from . import reminders
+from .notifications import enqueue_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def ping() -> str:
 @shared_task(**RETRY)
 def send_reminders() -> dict[str, int]:
     counts = reminders.run_all_sweeps(timezone.now(), trigger="beat")
-    reminders.enqueue_outbox()
+    enqueue_outbox()
     return counts
 
 

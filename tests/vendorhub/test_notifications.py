@@ -139,3 +139,24 @@ def test_api_list_query_count_does_not_grow(api_for, manager, django_assert_max_
     NotificationFactory.create_batch(30, recipient=manager)
     with django_assert_max_num_queries(3):
         assert api.get("/api/v1/notifications/").json()["count"] == 30
+
+
+def test_notify_queues_email_only_for_people_who_want_it_now(
+    manager, executive, partner_a, vendor_a
+):
+    from vendorhub.models import EmailOutbox
+
+    executive.notification_delivery = "digest"
+    executive.save()
+    partner_a.notification_delivery = "in_app"
+    partner_a.save()
+    notify(
+        recipients=[manager, executive, partner_a],
+        kind="dispute.responded",
+        message="Atlas answered DSP-2026-0003",
+        url="/disputes/DSP-2026-0003/",
+        vendor=vendor_a,
+    )
+    assert Notification.objects.count() == 3
+    assert list(EmailOutbox.objects.values_list("to_email", flat=True)) == [manager.email]
+    assert "Atlas answered DSP-2026-0003" in EmailOutbox.objects.get().body_text
