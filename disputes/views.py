@@ -209,7 +209,8 @@ def dispute_create(request: HttpRequest) -> HttpResponse:
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
     initial = {}
-    if request.method == "GET" and request.GET.get("vendor"):
+    # A partner's vendor is fixed: never echo another slug back into its form.
+    if request.method == "GET" and request.GET.get("vendor") and not request.user.is_partner:
         initial["vendor"] = request.GET["vendor"]
     return initial
 
