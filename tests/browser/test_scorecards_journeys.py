@@ -27,7 +27,9 @@ def published(vendor_a, vendor_b, manager):
 
 def test_executive_drills_down_and_prints(page, login, executive, published, screenshot):
     login(page, executive)
-    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Dashboard", exact=True
+    ).click()
     assert "Executive dashboard" in page.locator("h1").inner_text()
     assert page.locator("svg.sparkline").count() == 2
     assert page.locator("td.heat-red").count() == 1
