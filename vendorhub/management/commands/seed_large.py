@@ -33,7 +33,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, models, transaction
+from django.db import connection, models, reset_queries, transaction
 from django.utils import timezone
 
 from contracts.models import Clause, Contract, clause_sort_key
@@ -327,6 +327,9 @@ class Command(BaseCommand):
         """One batch through ``bulk_create``; counted for the final summary."""
         if rows:
             model.objects.bulk_create(rows, batch_size=BATCH)
+            # With DEBUG on, Django keeps the last 9,000 SQL strings; each of these is a
+            # megabyte of VALUES, so the log alone would hold gigabytes.
+            reset_queries()
             key = model._meta.verbose_name_plural
             self.created[key] = self.created.get(key, 0) + len(rows)
         return rows
