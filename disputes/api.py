@@ -70,7 +70,9 @@ class DisputeViewSet(ScopedModelViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def narrow(self, queryset):
-        return queryset.select_related("vendor", "raised_by", "owner", "vendor_assignee")
+        return queryset.select_related(
+            "vendor", "raised_by", "owner", "vendor_assignee", "contract", "clause", "kpi"
+        )
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

@@ -281,6 +281,8 @@ class Dispute(models.Model):
                 condition=Q(responded_at__isnull=True),
             ),
             models.Index(fields=["resolution_due_at"], name="dispute_resolution_due"),
+            # The client side's default list: newest first across every vendor.
+            models.Index(fields=["-created_at", "-id"], name="dispute_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -143,3 +143,36 @@ def test_playbook_tick_is_kept_per_dispute(dispute_a, manager, client_for):
 def test_partner_does_not_see_the_playbook(dispute_a, partner_a, client_for):
     html = client_for(partner_a).get(dispute_a.get_absolute_url()).content.decode()
     assert "Playbook" not in html
+
+
+def test_api_list_queries_stay_flat_with_linked_contract_clause_and_kpi(
+    manager, vendor_a, api_for, django_assert_max_num_queries
+):
+    from scorecards.library import ensure_kpi_library
+    from scorecards.models import KPI
+    from tests.contracts.factories import ClauseFactory, ContractFactory
+
+    ensure_kpi_library()
+    api = api_for(manager)
+    kpi = KPI.objects.get(code="aht")
+
+    def linked(n):
+        for i in range(n):
+            contract = ContractFactory(vendor=vendor_a)
+            clause = ClauseFactory(contract=contract, vendor=vendor_a, number=f"4.{i}")
+            make_dispute(
+                vendor=vendor_a,
+                by=manager,
+                type="breach",
+                contract=contract,
+                clause=clause,
+                kpi=kpi,
+                title=f"Breach {i}",
+            )
+
+    linked(1)
+    with django_assert_max_num_queries(10) as small:
+        api.get("/api/v1/disputes/")
+    linked(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert api.get("/api/v1/disputes/").json()["count"] == 9
