@@ -9,11 +9,12 @@ executives told; +7 days → level 2) it is escalated, each step on the timeline
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import batched
 
 from django.conf import settings
 
 from vendorhub.models import Role, User
-from vendorhub.reminders import register, register_relevance, remind
+from vendorhub.reminders import register, register_relevance, remind, reminder_key, sent_keys
 
 from .models import Dispute
 from .services import (
@@ -53,53 +54,82 @@ def sweep_overdue_disputes(now: datetime) -> int:
         .order_by("pk")
         .iterator(chunk_size=500)
     )
-    for dispute in overdue:
-        client = _client_people_to_tell(dispute)
-        vendor_side = _partners_to_tell(dispute)
-        for stage, due_at in overdue_clocks(dispute, now):
-            label = "first response" if stage == "response" else "resolution"
-            if remind(
-                kind=f"dispute.{stage}_overdue",
-                obj=dispute,
-                stage=stage,
-                due_at=due_at,
-                recipients=client + vendor_side,
-                message=f"{dispute.reference} “{dispute.title}” is past its {label} due date",
-                url=dispute.get_absolute_url(),
-                vendor=dispute.vendor,
-                now=now,
-            ):
-                dispute_record_reminder(
-                    dispute=dispute, stage=f"{stage} overdue", now=now, recipients=client
-                )
-                sent += 1
-        # The ladder counts from the earliest missed due date.
-        clocks = overdue_clocks(dispute, now)
-        if not clocks:
-            continue
-        first_due = min(due for _stage, due in clocks)
-        for days, level in ladder:
-            if now < first_due + timedelta(days=days) or dispute.escalation_level >= level:
-                continue
-            dispute_escalate_level(
-                dispute=dispute,
-                level=level,
-                now=now,
-                reason=f"overdue by more than {days} days",
+    for chunk in batched(overdue, 500):
+        # One query tells which reminders of this chunk went out on earlier runs, so a
+        # steady-state sweep skips them without touching their disputes again.
+        done = sent_keys(
+            reminder_key(f"dispute.{stage}_overdue", d, stage, due)
+            for d in chunk
+            for stage, due in overdue_clocks(d, now)
+        )
+        for dispute in chunk:
+            sent += _sweep_one(dispute, now, ladder, executives, done)
+    return sent
+
+
+def _sweep_one(
+    dispute: Dispute,
+    now: datetime,
+    ladder: tuple[tuple[int, int], ...],
+    executives: list[User],
+    done: set[str],
+) -> int:
+    """Remind about the clocks of ``dispute`` not reminded yet; climb the ladder."""
+    all_clocks = overdue_clocks(dispute, now)
+    clocks = [
+        (stage, due)
+        for stage, due in all_clocks
+        if reminder_key(f"dispute.{stage}_overdue", dispute, stage, due) not in done
+    ]
+    first_due = min(due for _stage, due in all_clocks)
+    steps = [
+        (days, level)
+        for days, level in ladder
+        if now >= first_due + timedelta(days=days) and dispute.escalation_level < level
+    ]
+    if not clocks and not steps:
+        return 0
+    sent = 0
+    client = _client_people_to_tell(dispute)
+    vendor_side = _partners_to_tell(dispute)
+    for stage, due_at in clocks:
+        label = "first response" if stage == "response" else "resolution"
+        if remind(
+            kind=f"dispute.{stage}_overdue",
+            obj=dispute,
+            stage=stage,
+            due_at=due_at,
+            recipients=client + vendor_side,
+            message=f"{dispute.reference} “{dispute.title}” is past its {label} due date",
+            url=dispute.get_absolute_url(),
+            vendor=dispute.vendor,
+            now=now,
+        ):
+            dispute_record_reminder(
+                dispute=dispute, stage=f"{stage} overdue", now=now, recipients=client
             )
-            if remind(
-                kind="dispute.escalated",
-                obj=dispute,
-                stage=f"level-{level}",
-                due_at=first_due,
-                recipients=client + vendor_side + executives,
-                message=f"{dispute.reference} escalated to level {level}: "
-                f"overdue by more than {days} days",
-                url=dispute.get_absolute_url(),
-                vendor=dispute.vendor,
-                now=now,
-            ):
-                sent += 1
+            sent += 1
+    # The ladder counts from the earliest missed due date.
+    for days, level in steps:
+        dispute_escalate_level(
+            dispute=dispute,
+            level=level,
+            now=now,
+            reason=f"overdue by more than {days} days",
+        )
+        if remind(
+            kind="dispute.escalated",
+            obj=dispute,
+            stage=f"level-{level}",
+            due_at=first_due,
+            recipients=client + vendor_side + executives,
+            message=f"{dispute.reference} escalated to level {level}: "
+            f"overdue by more than {days} days",
+            url=dispute.get_absolute_url(),
+            vendor=dispute.vendor,
+            now=now,
+        ):
+            sent += 1
     return sent
 
 

@@ -108,6 +108,12 @@ def or_managers(people: Iterable[User | None]) -> list[User]:
     return named or list(User.objects.filter(role=Role.MANAGER, is_active=True))
 
 
+def sent_keys(keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` were sent already (one query; lets sweeps skip quickly)."""
+    wanted = list(dict.fromkeys(keys))
+    return set(Reminder.objects.filter(key__in=wanted).values_list("key", flat=True))
+
+
 def reminder_key(kind: str, obj: object, stage: str, due_at: datetime | None) -> str:
     label = f"{obj._meta.label_lower}:{obj.pk}" if hasattr(obj, "_meta") else str(obj)
     due = due_at.astimezone(timezone.UTC).strftime("%Y%m%dT%H%M%SZ") if due_at else "-"

@@ -110,3 +110,22 @@ def test_email_about_a_dispute_resolved_meanwhile_is_dropped(dispute, manager, p
     assert mail.outbox == []
     statuses = set(EmailOutbox.objects.values_list("status", flat=True))
     assert statuses == {"dropped"}
+
+
+def test_a_repeat_sweep_skips_sent_reminders_in_a_bounded_number_of_queries(
+    manager, vendor_a, django_assert_max_num_queries
+):
+    for n in range(12):
+        d = make_dispute(
+            vendor=vendor_a,
+            by=manager,
+            severity="high",
+            now=CREATED,
+            owner=manager,
+            title=f"Outage {n}",
+        )
+        move(d, manager, "awaiting_vendor")
+    when = CREATED + timedelta(days=2, hours=1)  # past the response clock, before the ladder
+    assert sweep_overdue_disputes(when) == 12
+    with django_assert_max_num_queries(4):
+        assert sweep_overdue_disputes(when + timedelta(minutes=15)) == 0
