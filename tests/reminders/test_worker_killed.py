@@ -8,10 +8,8 @@ Redis (REDIS_URL). CI runs it; a laptop on SQLite skips it.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -23,11 +21,11 @@ from django.db import connection
 from django.utils import timezone
 
 from disputes.reminders import sweep_overdue_disputes
+from tests.celery_worker import start_worker
 from tests.disputes.factories import make_dispute
 from vendorhub.models import Notification, Reminder, SweepRun
 from vendorhub.tasks import send_reminders
 
-ROOT = Path(__file__).resolve().parents[2]
 DISPUTES = 400
 
 
@@ -35,36 +33,13 @@ def worker_env() -> dict[str, str]:
     db = settings.DATABASES["default"]
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return {
-        **os.environ,
-        "VENDORHUB_TESTING": "1",
         "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_VISIBILITY_TIMEOUT": "3",
     }
 
 
-def start_worker(queue: str, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "vendorhub",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            f"{queue},celery",
-            "--hostname",
-            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-        ],
-        cwd=ROOT,
-        env=worker_env(),
-        stdout=log.open("a"),
-        stderr=subprocess.STDOUT,
-    )
+def start(queue: str, log: Path) -> subprocess.Popen:
+    return start_worker(f"{queue},celery", env=worker_env(), output=log.open("a"))
 
 
 def wait_for(predicate, timeout: float, worker: subprocess.Popen | None = None) -> bool:
@@ -98,7 +73,7 @@ def test_worker_killed_mid_sweep_then_restarted_delivers_every_reminder_once(
     queue = f"kill-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
 
-    first = start_worker(queue, log)
+    first = start(queue, log)
     try:
         send_reminders.apply_async(queue=queue)
         started = wait_for(lambda: Reminder.objects.count() >= 5, 120, first)
@@ -111,7 +86,7 @@ def test_worker_killed_mid_sweep_then_restarted_delivers_every_reminder_once(
         if first.poll() is None:
             first.kill()
 
-    second = start_worker(queue, log)
+    second = start(queue, log)
     try:
         # The unacknowledged task comes back after the visibility timeout and finishes.
         done = wait_for(

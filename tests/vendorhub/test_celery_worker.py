@@ -6,47 +6,20 @@ REDIS_URL they are kombu's filesystem transport, which needs no server.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.celery_worker import start_worker
 from vendorhub.tasks import ping
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.worker
 def test_a_real_worker_completes_a_task():
     queue = f"test-{uuid.uuid4().hex[:8]}"  # our own queue: no other worker can steal the task
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "vendorhub",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "VENDORHUB_TESTING": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(queue)
     try:
         result = ping.apply_async(queue=queue)
         deadline = time.monotonic() + 90
