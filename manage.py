@@ -7,6 +7,8 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendorhub.settings")
+    # Lets settings give one-off commands a throw-away SECRET_KEY (never to servers).
+    os.environ.setdefault("VENDORHUB_MANAGE_PY", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -31,9 +31,20 @@ if DEBUG or TESTING:
         "SECRET_KEY", default="dev-only-insecure-key-never-use-in-production-0123456789"
     )
 else:
-    # No default: a production process without a secret refuses to start.
+    # No default: a process that serves requests without a secret refuses to start.
     SECRET_KEY = env("SECRET_KEY", default="")
-    if not SECRET_KEY:
+    # A one-off management command (migrate, makemigrations --check, createsuperuser)
+    # signs nothing that outlives it, so it may run with a throw-away key.
+    _one_off_command = (
+        env.bool("VENDORHUB_MANAGE_PY", default=False)
+        and len(sys.argv) > 1
+        and sys.argv[1] not in {"runserver", "check"}
+    )
+    if not SECRET_KEY and _one_off_command:
+        from django.core.management.utils import get_random_secret_key
+
+        SECRET_KEY = get_random_secret_key()
+    elif not SECRET_KEY:
         raise ImproperlyConfigured("Set SECRET_KEY (a long random string) or DEBUG=1.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])

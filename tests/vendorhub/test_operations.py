@@ -144,3 +144,31 @@ def test_send_reminders_runs_with_a_given_now(capsys):
 def test_send_reminders_refuses_a_bad_now():
     with pytest.raises(CommandError, match="not an ISO 8601"):
         call_command("send_reminders", "--now", "yesterday-ish")
+
+
+def test_one_off_commands_run_without_a_secret_but_servers_and_checks_refuse(tmp_path):
+    def manage(*args):
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        }
+        env.update(
+            {
+                "VENDORHUB_TESTING": "0",
+                "CELERY_FS_DIR": str(tmp_path),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            }
+        )
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert manage("makemigrations", "--check", "--dry-run").returncode == 0
+    refused = manage("check", "--deploy")
+    assert refused.returncode != 0 and "SECRET_KEY" in refused.stderr
