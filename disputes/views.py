@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from vendorhub.access import can_manage, get_for_user, is_client_side
+from vendorhub.models import Vendor
 
 from . import services
 from .forms import (
@@ -209,9 +210,10 @@ def dispute_create(request: HttpRequest) -> HttpResponse:
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
     initial = {}
-    # A partner's vendor is fixed: never echo another slug back into its form.
-    if request.method == "GET" and request.GET.get("vendor") and not request.user.is_partner:
-        initial["vendor"] = request.GET["vendor"]
+    slug = request.GET.get("vendor") if request.method == "GET" else None
+    # Only a vendor the user may see is pre-selected; nothing else is echoed back.
+    if slug and Vendor.objects.visible_to(request.user).filter(slug=slug).exists():
+        initial["vendor"] = slug
     return initial
 
 
