@@ -45,7 +45,7 @@ test: install
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
 
 test-fast: install
-	$(VENV_PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -m "not browser and not worker and not server and not drill" $(PYTEST_ARGS)
 
 lint: install
 	.venv/bin/ruff check .

@@ -17,21 +17,6 @@ from .search import search_clauses
 from .serializers import ClauseSerializer, ContractSerializer, ScopeChangeSerializer
 
 
-class ServiceSaveMixin:
-    """Route API writes through the app's services.
-
-    ``ScopedModelViewSet`` lists DRF's mixins before ``ScopedViewSet``, so DRF's own
-    ``perform_create``/``perform_update`` (a bare ``serializer.save()``) would win the MRO;
-    defining them here, first in the bases, makes every write call ``_save``.
-    """
-
-    def perform_create(self, serializer):
-        self._save(serializer)
-
-    def perform_update(self, serializer):
-        self._save(serializer)
-
-
 class ContractFilter(filters.FilterSet):
     vendor = filters.CharFilter(field_name="vendor__slug")
     notice_before = filters.DateFilter(field_name="notice_deadline", lookup_expr="lte")
@@ -41,7 +26,7 @@ class ContractFilter(filters.FilterSet):
         fields = ["vendor", "status", "pricing_model", "notice_before"]
 
 
-class ContractViewSet(ServiceSaveMixin, ScopedModelViewSet):
+class ContractViewSet(ScopedModelViewSet):
     queryset = Contract.objects.all()
     serializer_class = ContractSerializer
     filterset_class = ContractFilter
@@ -51,12 +36,8 @@ class ContractViewSet(ServiceSaveMixin, ScopedModelViewSet):
     def narrow(self, queryset):
         return queryset.select_related("vendor", "owner")
 
-    def _save(self, serializer):
-        # contract_save re-validates and enforces the manager rule.
-        instance = serializer.instance or Contract()
-        for name, value in serializer.validated_data.items():
-            setattr(instance, name, value)
-        serializer.instance = services.contract_save(contract=instance, by=self.request.user)
+    def save_instance(self, instance, serializer):
+        return services.contract_save(contract=instance, by=self.request.user)
 
 
 class ClauseFilter(filters.FilterSet):
@@ -75,7 +56,7 @@ class ClauseFilter(filters.FilterSet):
         return search_clauses(queryset, value)
 
 
-class ClauseViewSet(ServiceSaveMixin, ScopedModelViewSet):
+class ClauseViewSet(ScopedModelViewSet):
     queryset = Clause.objects.all()
     serializer_class = ClauseSerializer
     filterset_class = ClauseFilter
@@ -84,11 +65,8 @@ class ClauseViewSet(ServiceSaveMixin, ScopedModelViewSet):
     def narrow(self, queryset):
         return queryset.select_related("vendor").order_by("contract_id", "sort_key")
 
-    def _save(self, serializer):
-        instance = serializer.instance or Clause()
-        for name, value in serializer.validated_data.items():
-            setattr(instance, name, value)
-        serializer.instance = services.clause_save(clause=instance, by=self.request.user)
+    def save_instance(self, instance, serializer):
+        return services.clause_save(clause=instance, by=self.request.user)
 
 
 class ScopeChangeFilter(filters.FilterSet):

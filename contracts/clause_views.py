@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from vendorhub.access import can_manage, get_for_manager, get_for_user
+from vendorhub.formtools import add_errors
 
 from . import services
 from .forms import ClauseForm, ClauseSearchForm
@@ -21,14 +22,6 @@ from .models import Clause, Contract
 from .search import heading_highlight, highlight, search_clauses
 
 SEARCH_PAGE_SIZE = 20
-
-
-def _errors_into(form: ClauseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -40,7 +33,7 @@ def clause_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             clause = services.clause_save(clause=form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Clause {clause.number} was added.")
             url = clause.get_absolute_url()
@@ -70,7 +63,7 @@ def clause_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     amendment=form.cleaned_data.get("amendment"),
                 )
             except ValidationError as exc:
-                _errors_into(form, exc)
+                add_errors(form, exc)
             else:
                 if request.htmx:
                     return render(

@@ -6,8 +6,11 @@ import json
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 
+from vendorhub.formtools import IsoDateInput
 from vendorhub.models import Role, User, Vendor
+from vendorhub.uploads import CONTRACT_DOCUMENT_TYPES, describe, max_upload_bytes
 
 from .models import (
     Amendment,
@@ -72,12 +75,15 @@ class ContractForm(forms.ModelForm):
             "service_credit_at_risk_percent",
             "service_credit_cap_percent",
             "service_credit_allocation",
+            "service_level_threshold_seconds",
+            "abandon_treatment",
+            "short_abandon_seconds",
             "owner",
             "internal_notes",
         ]
         widgets = {
-            "effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "effective_date": IsoDateInput(),
+            "end_date": IsoDateInput(),
             "internal_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -130,7 +136,7 @@ class AmendmentForm(forms.ModelForm):
         model = Amendment
         fields = ["reference", "effective_date", "summary", "clauses"]
         widgets = {
-            "effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "effective_date": IsoDateInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "clauses": forms.CheckboxSelectMultiple,
         }
@@ -167,4 +173,11 @@ class RateCardLineForm(forms.ModelForm):
 
 class DocumentForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
-    file = forms.FileField(help_text="PDF or Word (.docx).")
+    file = forms.FileField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"{describe(CONTRACT_DOCUMENT_TYPES)}, checked by content (no macros), at most "
+            f"{filesizeformat(max_upload_bytes())}."
+        )

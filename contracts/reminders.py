@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.utils import timezone
 
-from vendorhub.reminders import or_managers, register, register_relevance, remind
+from vendorhub.reminders import (
+    isolated,
+    keyset_chunks,
+    or_managers,
+    register,
+    register_relevance,
+    remind,
+)
 
 from .models import Contract
 
@@ -22,17 +30,22 @@ def sweep_notice_deadlines(now: datetime) -> int:
     stages = sorted(getattr(settings, "CONTRACT_NOTICE_REMINDER_DAYS", DEFAULT_STAGES))
     today = timezone.localdate(now, timezone.UTC)
     sent = 0
-    contracts = (
-        Contract.objects.due_for_notice(today, today + timedelta(days=max(stages)))
-        .select_related("vendor__relationship_owner", "owner")
-        .order_by("pk")
-    )
-    for contract in contracts:
-        days_left = (contract.notice_deadline - today).days
-        stage = min(s for s in stages if s >= days_left)
-        recipients = or_managers([contract.owner or contract.vendor.relationship_owner])
-        deadline = contract.notice_deadline
-        if remind(
+    contracts = Contract.objects.due_for_notice(
+        today, today + timedelta(days=max(stages))
+    ).select_related("vendor__relationship_owner", "owner")
+    for chunk in keyset_chunks(contracts, 500):
+        for contract in chunk:
+            sent += isolated(contract, partial(_remind_notice, contract, stages, today, now))
+    return sent
+
+
+def _remind_notice(contract: Contract, stages: list[int], today: date, now: datetime) -> int:
+    days_left = (contract.notice_deadline - today).days
+    stage = min(s for s in stages if s >= days_left)
+    recipients = or_managers([contract.owner or contract.vendor.relationship_owner])
+    deadline = contract.notice_deadline
+    return int(
+        remind(
             kind="contract.notice_deadline",
             obj=contract,
             stage=f"{stage}d",
@@ -43,9 +56,8 @@ def sweep_notice_deadlines(now: datetime) -> int:
             url=contract.get_absolute_url(),
             vendor=contract.vendor,
             now=now,
-        ):
-            sent += 1
-    return sent
+        )
+    )
 
 
 @register_relevance("contracts.contract")

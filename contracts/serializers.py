@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from vendorhub.api import ModelCleanMixin
 from vendorhub.models import Vendor
+from vendorhub.serializers import ScopedRelatedField
 
 from .models import Clause, Contract, ScopeChange
 
 
-class ScopedSlugRelatedField(serializers.SlugRelatedField):
-    """Only objects the caller may see are valid choices (others read as "does not exist")."""
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.context["request"].user)
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.context["request"].user)
-
-
-class ContractSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    vendor = ScopedSlugRelatedField(slug_field="slug", queryset=Vendor.objects.all())
+class ContractSerializer(serializers.ModelSerializer):
+    vendor = ScopedRelatedField(slug_field="slug", queryset=Vendor.objects.all())
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="contract-detail")
 
@@ -48,6 +36,9 @@ class ContractSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "service_credit_at_risk_percent",
             "service_credit_cap_percent",
             "service_credit_allocation",
+            "service_level_threshold_seconds",
+            "abandon_treatment",
+            "short_abandon_seconds",
             "owner",
             "internal_notes",
             "created_at",
@@ -63,8 +54,8 @@ class ContractSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return data
 
 
-class ClauseSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all())
+class ClauseSerializer(serializers.ModelSerializer):
+    contract = ScopedRelatedField(queryset=Contract.objects.all())
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -102,7 +93,7 @@ class ClauseSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class ScopeChangeSerializer(serializers.ModelSerializer):
-    contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all())
+    contract = ScopedRelatedField(queryset=Contract.objects.all())
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 

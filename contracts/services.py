@@ -12,12 +12,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
 from vendorhub.access import require_manager
 from vendorhub.models import Role, User
 from vendorhub.notifications import notify
+from vendorhub.uploads import CONTRACT_DOCUMENT_TYPES, upload_check
 
 from .models import (
     Amendment,
@@ -29,7 +31,6 @@ from .models import (
     ScopeChangeStatus,
     may_propose_scope_change,
 )
-from .uploads import sanitize_filename, storage_name, validate_document
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -37,6 +38,17 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
 SEARCH_CONFIG = "english"
+
+
+#: Contract fields that decide which service-level definition a vendor's KPIs use.
+SCORING_FIELDS = (
+    "service_level_threshold_seconds",
+    "abandon_treatment",
+    "short_abandon_seconds",
+    "status",
+    "effective_date",
+    "end_date",
+)
 
 
 @transaction.atomic
@@ -52,7 +64,18 @@ def contract_save(*, contract: Contract, by: User) -> Contract:
                 {"vendor": "A contract cannot move to another vendor; create a new one."}
             )
     contract.full_clean()
+    before = (
+        Contract.objects.filter(pk=contract.pk).values_list(*SCORING_FIELDS).first()
+        if contract.pk
+        else None
+    )
     contract.save()
+    if before != tuple(getattr(contract, name) for name in SCORING_FIELDS):
+        # The service-level definition (or which contract applies) changed: stored
+        # values of unpublished count rows follow (scoring recomputes anyway).
+        from scorecards.services import measurement_values_refresh
+
+        measurement_values_refresh(vendor_ids=[contract.vendor_id])
     return contract
 
 
@@ -208,21 +231,21 @@ def scope_change_decide(
 def document_upload(
     *, contract: Contract, uploaded_file: UploadedFile, title: str, by: User
 ) -> Document:
-    """Check the bytes, then store them under a random name; the original name is kept,
+    """Check the bytes (``vendorhub.uploads``: PDF or DOCX by parsed content), then store
+    them under a random name with the detected type; the original name is kept,
     sanitised, for display only. Nothing is written when the check fails."""
     require_manager(by)
-    content_type = validate_document(uploaded_file)
-    original = sanitize_filename(uploaded_file.name or "")
+    checked = upload_check(uploaded_file=uploaded_file, allowed=CONTRACT_DOCUMENT_TYPES)
     document = Document(
         vendor_id=contract.vendor_id,
         contract=contract,
-        title=title or original,
-        original_name=original,
-        content_type=content_type,
-        size=uploaded_file.size,
+        title=title or checked.name,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=by,
     )
-    document.file.save(storage_name(content_type), uploaded_file, save=False)
+    document.file.save(checked.storage_name(), ContentFile(checked.content), save=False)
     try:
         document.full_clean(exclude=["file"])
         document.save()

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +22,8 @@ from vendorhub.access import (
     is_client_side,
     manager_required,
 )
+from vendorhub.formtools import add_errors
+from vendorhub.uploads import upload_response
 
 from . import services
 from .forms import (
@@ -46,14 +48,6 @@ from .models import (
 )
 
 PAGE_SIZE = 25
-
-
-def _form_errors_to(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -163,7 +157,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
         try:
             contract = services.contract_save(contract=form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Contract {contract.reference} was created.")
             return redirect(contract)
@@ -179,7 +173,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contract_save(contract=form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "The contract was saved.")
             return redirect(contract)
@@ -212,7 +206,7 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "The amendment was recorded.")
             return redirect(contract.get_absolute_url() + "#amendments")
@@ -236,7 +230,7 @@ def scope_change_create(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "The scope change was proposed.")
             return redirect(contract.get_absolute_url() + "#scope-changes")
@@ -276,7 +270,7 @@ def rate_line_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.rate_line_save(line=line, by=request.user)
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "The rate card line was added.")
             return redirect(contract.get_absolute_url() + "#rate-card")
@@ -309,16 +303,6 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """The only way to a stored document: scoped (404 outside), always an attachment."""
     document = get_for_user(Document.objects.all(), request.user, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404("The file is missing.") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return upload_response(
+        file=document.file, content_type=document.content_type, filename=document.original_name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -7,18 +7,15 @@ comes from ``ScopedViewSet``; every write is one call into ``services``.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from vendorhub.api import ScopedModelViewSet
+from vendorhub.api import VERSION_ERRORS, ScopedModelViewSet, VersionedWriteMixin
+from vendorhub.parsers import API_PARSER_CLASSES
 
 from . import services
 from .models import Dispute, DisputeEvent, DisputeType, EventKind, Severity, Status
@@ -31,15 +28,6 @@ from .serializers import (
     RespondSerializer,
     TransitionSerializer,
 )
-
-
-def _as_drf(exc: Exception) -> Exception:
-    if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return ValidationError(detail)
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied(str(exc) or None)
-    return exc
 
 
 class DisputeFilter(filters.FilterSet):
@@ -60,14 +48,21 @@ class DisputeFilter(filters.FilterSet):
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
-class DisputeViewSet(ScopedModelViewSet):
+@extend_schema_view(
+    update=extend_schema(responses={200: DisputeUpdateSerializer, **VERSION_ERRORS}),
+    partial_update=extend_schema(responses={200: DisputeUpdateSerializer, **VERSION_ERRORS}),
+)
+class DisputeViewSet(VersionedWriteMixin, ScopedModelViewSet):
+    """Disputes. Edits, transitions and responses name the ``version`` they read
+    (or ``If-Match``): 428 without it, 409 when someone else changed the dispute first."""
+
     queryset = Dispute.objects.all()
     serializer_class = DisputeSerializer
     filterset_class = DisputeFilter
     ordering_fields = ["created_at", "severity", "status", "resolution_due_at", "reference"]
     ordering = ["-created_at", "-id"]
     partner_write_actions = ("create", "comments", "transition", "respond", "attachments")
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = API_PARSER_CLASSES
 
     def narrow(self, queryset):
         return queryset.select_related(
@@ -82,18 +77,12 @@ class DisputeViewSet(ScopedModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
-    def _conflict(self, exc: services.DisputeConflict) -> Response:
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-
     def perform_create(self, serializer):
         allowed = {"vendor", "type", "severity", "title", "description", *services.CREATE_FIELDS}
         data = {k: v for k, v in serializer.validated_data.items() if k in allowed}
         if self.request.user.is_partner:
             data.pop("owner", None)
-        try:
-            serializer.instance = services.dispute_create(by=self.request.user, **data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_drf(exc) from exc
+        serializer.instance = services.dispute_create(by=self.request.user, **data)
 
     def update(self, request, *args, **kwargs):
         dispute = self.get_object()
@@ -101,22 +90,15 @@ class DisputeViewSet(ScopedModelViewSet):
             dispute, data=request.data, partial=kwargs.get("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        expected = request.data.get("version") if hasattr(request.data, "get") else None
-        try:
-            expected = int(expected) if expected not in (None, "") else None
-        except (TypeError, ValueError):
-            raise ValidationError({"version": ["A whole number."]}) from None
-        try:
-            services.dispute_update(
-                dispute=dispute,
-                by=request.user,
-                changes=dict(serializer.validated_data),
-                expected_version=expected,
-            )
-        except services.DisputeConflict as exc:
-            return self._conflict(exc)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_drf(exc) from exc
+        changes = dict(serializer.validated_data)
+        named = changes.pop("version", None)
+        services.dispute_update(
+            dispute=dispute,
+            by=request.user,
+            changes=changes,
+            expected_version=self.expected_version(request, {"version": named}, required=False),
+            version_required=True,
+        )
         return Response(self.get_serializer(dispute).data)
 
     def _events(self, dispute: Dispute, kinds=None):
@@ -137,12 +119,9 @@ class DisputeViewSet(ScopedModelViewSet):
             return self.get_paginated_response(data)
         serializer = CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            event = services.dispute_comment(
-                dispute=dispute, by=request.user, **serializer.validated_data
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_drf(exc) from exc
+        event = services.dispute_comment(
+            dispute=dispute, by=request.user, **serializer.validated_data
+        )
         return Response(
             EventSerializer(event, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -157,56 +136,65 @@ class DisputeViewSet(ScopedModelViewSet):
         data = EventSerializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
-    @extend_schema(request=TransitionSerializer, responses=DisputeSerializer)
+    @extend_schema(
+        request=TransitionSerializer, responses={200: DisputeSerializer, **VERSION_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Move the dispute along its workflow: 400 illegal, 403 role, 409 conflict."""
+        """Move the dispute along its workflow: 400 illegal, 403 role, 428 without a
+        version, 409 when someone else changed the dispute first."""
         dispute = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.dispute_transition(
-                dispute=dispute, by=request.user, **serializer.validated_data
-            )
-        except services.DisputeConflict as exc:
-            return self._conflict(exc)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_drf(exc) from exc
+        data = dict(serializer.validated_data)
+        # ``expected_version`` is the older name of ``version``; both are accepted.
+        named = data.pop("version", None) or data.pop("expected_version", None)
+        expected = self.expected_version(request, {"version": named}, required=False)
+        services.dispute_transition(
+            dispute=dispute,
+            by=request.user,
+            expected_version=expected,
+            version_required=True,
+            **data,
+        )
         return Response(self.get_serializer(dispute).data)
 
-    @extend_schema(request=RespondSerializer, responses=DisputeSerializer)
+    @extend_schema(request=RespondSerializer, responses={200: DisputeSerializer, **VERSION_ERRORS})
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
         """The vendor's answer: reply, root cause, action plan."""
         dispute = self.get_object()
         serializer = RespondSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.dispute_respond(dispute=dispute, by=request.user, **serializer.validated_data)
-        except services.DisputeConflict as exc:
-            return self._conflict(exc)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_drf(exc) from exc
+        data = dict(serializer.validated_data)
+        # ``expected_version`` is the older name of ``version``; both are accepted.
+        named = data.pop("version", None) or data.pop("expected_version", None)
+        expected = self.expected_version(request, {"version": named}, required=False)
+        services.dispute_respond(
+            dispute=dispute,
+            by=request.user,
+            expected_version=expected,
+            version_required=True,
+            **data,
+        )
         return Response(self.get_serializer(dispute).data)
 
     @extend_schema(request=AttachmentSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
-        """Attach evidence (PDF/DOCX) to the timeline."""
+        """Attach evidence to the timeline: PDF, DOCX, XLSX, PNG/JPEG (re-encoded), plain
+        text or CSV, checked by content (``vendorhub.uploads``)."""
         dispute = self.get_object()
         serializer = AttachmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            event = services.dispute_comment(
-                dispute=dispute,
-                by=request.user,
-                body=data["body"],
-                internal=data["internal"],
-                attachment=data["file"],
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_drf(exc) from exc
+        event = services.dispute_comment(
+            dispute=dispute,
+            by=request.user,
+            body=data["body"],
+            internal=data["internal"],
+            attachment=data["file"],
+        )
         return Response(
             EventSerializer(event, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

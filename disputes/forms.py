@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from contracts.models import Clause, Contract
 from scorecards.models import KPI
+from vendorhub.formtools import IsoDateInput
 from vendorhub.models import Role, User, Vendor
+from vendorhub.uploads import EVIDENCE_TYPES, describe, max_upload_bytes
 
 from .models import Dispute, DisputeType, Outcome, Severity, Status
 
@@ -76,8 +79,8 @@ class DisputeForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
-            "kpi_period_start": forms.DateInput(attrs={"type": "date"}),
-            "kpi_period_end": forms.DateInput(attrs={"type": "date"}),
+            "kpi_period_start": IsoDateInput(),
+            "kpi_period_end": IsoDateInput(),
         }
         help_texts = {
             "title": "One line that names the problem, e.g. “Service level below 80 % in May”.",
@@ -180,8 +183,8 @@ class DisputeEditForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
-            "kpi_period_start": forms.DateInput(attrs={"type": "date"}),
-            "kpi_period_end": forms.DateInput(attrs={"type": "date"}),
+            "kpi_period_start": IsoDateInput(),
+            "kpi_period_end": IsoDateInput(),
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -214,12 +217,14 @@ class CommentForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    attachment = forms.FileField(
-        required=False, label="Evidence (PDF or DOCX)", help_text="Optional."
-    )
+    attachment = forms.FileField(required=False, label="Evidence")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = (
+            f"Optional: {describe(EVIDENCE_TYPES)}, at most "
+            f"{filesizeformat(max_upload_bytes())}; checked by content."
+        )
         if user.is_partner:
             del self.fields["visibility"]  # partners cannot write internal notes
 

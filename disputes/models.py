@@ -7,18 +7,19 @@ them in SQL; the workflow that moves them lives in ``services.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from vendorhub.models import VendorOwnedQuerySet
+
+from .clocks import Clock, ClockState
 
 if TYPE_CHECKING:
     from vendorhub.models import User
@@ -69,58 +70,6 @@ UNRESOLVED = (
     Status.ESCALATED,
 )
 
-#: Default (response days, resolution days) per severity; SPEC section 3 "Clocks".
-DEFAULT_SLA_MATRIX: dict[str, tuple[int, int]] = {
-    "critical": (1, 3),
-    "high": (2, 7),
-    "medium": (5, 14),
-    "low": (10, 30),
-}
-
-
-def sla_matrix() -> dict[str, tuple[int, int]]:
-    """The severity matrix: ``settings.DISPUTE_SLA_MATRIX`` overrides the default.
-
-    The setting has the same shape as ``DEFAULT_SLA_MATRIX`` (days); missing severities
-    fall back to the default so a partial override cannot break the clocks.
-    """
-    return {**DEFAULT_SLA_MATRIX, **getattr(settings, "DISPUTE_SLA_MATRIX", {})}
-
-
-def sla_days(severity: str) -> tuple[int, int]:
-    return sla_matrix()[severity]
-
-
-class ClockState(models.TextChoices):
-    ONGOING = "ongoing", "Ongoing"
-    PAUSED = "paused", "Paused"
-    MET = "met", "Met"
-    BREACHED = "breached", "Breached"
-    NOT_APPLICABLE = "n/a", "Not applicable"
-
-
-@dataclass(frozen=True)
-class Clock:
-    """One clock as shown to people: its state and the (effective) due time."""
-
-    name: str
-    state: str
-    due_at: datetime | None
-    stopped_at: datetime | None = None
-
-    @property
-    def label(self) -> str:
-        return ClockState(self.state).label
-
-    @property
-    def badge(self) -> str:
-        return {
-            ClockState.MET: "ok",
-            ClockState.BREACHED: "bad",
-            ClockState.PAUSED: "info",
-            ClockState.ONGOING: "warn",
-        }.get(self.state, "")
-
 
 class DisputeQuerySet(VendorOwnedQuerySet):
     def open(self) -> DisputeQuerySet:
@@ -139,6 +88,18 @@ class DisputeQuerySet(VendorOwnedQuerySet):
         return self.open().filter(
             Q(responded_at__isnull=True, response_due_at__lt=now)
             | Q(clock_paused_at__isnull=True, resolution_due_at__lt=now)
+        )
+
+    def ageing_buckets(self, now: datetime | None = None) -> dict[str, int]:
+        """How many of these disputes were raised ≤7, 8–30, 31–90 and >90 days before
+        ``now``: one aggregate query (the vendor page's ageing of open disputes)."""
+        now = now or timezone.now()
+        week, month, quarter = (now - timedelta(days=n) for n in (7, 30, 90))
+        return self.aggregate(
+            week=Count("id", filter=Q(created_at__gte=week)),
+            month=Count("id", filter=Q(created_at__lt=week, created_at__gte=month)),
+            quarter=Count("id", filter=Q(created_at__lt=month, created_at__gte=quarter)),
+            older=Count("id", filter=Q(created_at__lt=quarter)),
         )
 
     def similar_to(self, dispute: Dispute, *, days: int = 180) -> DisputeQuerySet:
@@ -303,6 +264,8 @@ class Dispute(models.Model):
 
         super().clean()
         errors: dict[str, str] = {}
+        if self.disputed_amount is not None and self.disputed_amount < 0:
+            errors["disputed_amount"] = "The disputed amount cannot be negative."
         if self.disputed_amount is not None and not self.currency:
             errors["currency"] = "Give the currency of the disputed amount."
         if self.currency and (len(self.currency) != 3 or not self.currency.isalpha()):
@@ -442,6 +405,11 @@ class DisputeEvent(models.Model):
     attachment = models.FileField(upload_to=attachment_path, blank=True, max_length=300)
     attachment_name = models.CharField(max_length=255, blank=True)
     attachment_size = models.PositiveIntegerField(null=True, blank=True)
+    attachment_content_type = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Detected from the content at upload; the file is always served with it.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = DisputeEventQuerySet.as_manager()

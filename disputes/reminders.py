@@ -4,17 +4,31 @@ A dispute past its response or resolution due date reminds the client owner and 
 vendor's assignee (all the vendor's partners when nobody is assigned), once per clock
 and due instant. Past the due date by the ladder's steps (default +3 days → level 1,
 executives told; +7 days → level 2) it is escalated, each step on the timeline.
+
+Everything the sweep does to one dispute — its reminders, their "reminder sent"
+timeline entries, each escalation and the reminder that announces it — is one
+transaction (``isolated``): a worker that dies half-way leaves nothing, so the next
+run does it all; it never leaves a raised level whose executives were not told. A
+dispute that fails is recorded and skipped; the others go on.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from itertools import batched
+from functools import partial
 
 from django.conf import settings
 
 from vendorhub.models import Role, User
-from vendorhub.reminders import register, register_relevance, remind, reminder_key, sent_keys
+from vendorhub.reminders import (
+    isolated,
+    keyset_chunks,
+    register,
+    register_relevance,
+    remind,
+    reminder_key,
+    sent_keys,
+)
 
 from .models import Dispute
 from .services import (
@@ -48,13 +62,10 @@ def sweep_overdue_disputes(now: datetime) -> int:
     sent = 0
     ladder = escalation_ladder()
     executives = list(User.objects.filter(role=Role.EXECUTIVE, is_active=True))
-    overdue = (
-        Dispute.objects.overdue(now)
-        .select_related("vendor__relationship_owner", "owner", "vendor_assignee")
-        .order_by("pk")
-        .iterator(chunk_size=500)
+    overdue = Dispute.objects.overdue(now).select_related(
+        "vendor__relationship_owner", "owner", "vendor_assignee"
     )
-    for chunk in batched(overdue, 500):
+    for chunk in keyset_chunks(overdue, 500):
         # One query tells which reminders of this chunk went out on earlier runs, so a
         # steady-state sweep skips them without touching their disputes again.
         done = sent_keys(
@@ -63,18 +74,22 @@ def sweep_overdue_disputes(now: datetime) -> int:
             for stage, due in overdue_clocks(d, now)
         )
         for dispute in chunk:
-            sent += _sweep_one(dispute, now, ladder, executives, done)
+            clocks, steps = _due_work(dispute, now, ladder, done)
+            if clocks or steps:
+                sent += isolated(
+                    dispute, partial(_sweep_one, dispute, now, clocks, steps, executives)
+                )
     return sent
 
 
-def _sweep_one(
-    dispute: Dispute,
-    now: datetime,
-    ladder: tuple[tuple[int, int], ...],
-    executives: list[User],
-    done: set[str],
-) -> int:
-    """Remind about the clocks of ``dispute`` not reminded yet; climb the ladder."""
+Clock = tuple[str, datetime]
+
+
+def _due_work(
+    dispute: Dispute, now: datetime, ladder: tuple[tuple[int, int], ...], done: set[str]
+) -> tuple[list[Clock], list[tuple[int, int]]]:
+    """The clocks of ``dispute`` not reminded yet and the ladder steps it has reached
+    (the ladder counts from the earliest missed due date). No query."""
     all_clocks = overdue_clocks(dispute, now)
     clocks = [
         (stage, due)
@@ -87,8 +102,22 @@ def _sweep_one(
         for days, level in ladder
         if now >= first_due + timedelta(days=days) and dispute.escalation_level < level
     ]
-    if not clocks and not steps:
-        return 0
+    return clocks, steps
+
+
+def _sweep_one(
+    dispute: Dispute,
+    now: datetime,
+    clocks: list[Clock],
+    steps: list[tuple[int, int]],
+    executives: list[User],
+) -> int:
+    """Remind about ``clocks``, put each reminder on the timeline, climb ``steps``.
+
+    Runs inside the dispute's transaction (``isolated``): the level, its timeline entry
+    and the reminder to executives commit together or not at all.
+    """
+    first_due = min(due for _stage, due in overdue_clocks(dispute, now))
     sent = 0
     client = _client_people_to_tell(dispute)
     vendor_side = _partners_to_tell(dispute)
@@ -109,15 +138,16 @@ def _sweep_one(
                 dispute=dispute, stage=f"{stage} overdue", now=now, recipients=client
             )
             sent += 1
-    # The ladder counts from the earliest missed due date.
     for days, level in steps:
-        dispute_escalate_level(
+        escalated = dispute_escalate_level(
             dispute=dispute,
             level=level,
             now=now,
             reason=f"overdue by more than {days} days",
         )
-        if remind(
+        # Not escalated: a concurrent run did it (and told people, in the same
+        # transaction), or the dispute was resolved meanwhile.
+        if escalated and remind(
             kind="dispute.escalated",
             obj=dispute,
             stage=f"level-{level}",

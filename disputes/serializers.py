@@ -5,39 +5,14 @@ Serializers only translate: every write is handed to a function in ``services.py
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracts.models import Clause, Contract
 from scorecards.models import KPI
 from vendorhub.models import User, Vendor
+from vendorhub.serializers import ScopedRelatedField, VersionField
 
 from .models import Dispute, DisputeEvent, Outcome, Status
-
-
-class ScopedSlugField(serializers.SlugRelatedField):
-    """A related object by slug/username, looked up only among those the caller may see."""
-
-    def __init__(self, *args, scope=None, **kwargs):
-        self.scope = scope
-        super().__init__(*args, **kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        qs = super().get_queryset()
-        if self.scope is not None and request is not None:
-            qs = self.scope(qs, request.user)
-        return qs
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedIdField(ScopedSlugField):
-    """A scoped reference by primary key (typed as an integer in the OpenAPI schema)."""
-
-
-def _visible(qs, user):
-    return qs.visible_to(user)
 
 
 def _people_of(qs, user):
@@ -54,38 +29,28 @@ class ClockSerializer(serializers.Serializer):
 
 
 class DisputeSerializer(serializers.ModelSerializer):
-    vendor = ScopedSlugField(slug_field="slug", queryset=Vendor.objects.all(), scope=_visible)
+    vendor = ScopedRelatedField(slug_field="slug", queryset=Vendor.objects.all())
     raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    owner = ScopedSlugField(
+    owner = ScopedRelatedField(
         slug_field="username",
         queryset=User.objects.filter(role="manager"),
+        scope=None,  # the client's managers: every role may name them
         required=False,
         allow_null=True,
     )
-    vendor_assignee = ScopedSlugField(
+    vendor_assignee = ScopedRelatedField(
         slug_field="username",
         queryset=User.objects.filter(role="partner"),
         required=False,
         allow_null=True,
         scope=_people_of,
     )
-    contract = ScopedIdField(
-        slug_field="pk",
-        queryset=Contract.objects.all(),
-        scope=_visible,
-        required=False,
-        allow_null=True,
+    contract = ScopedRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+    clause = ScopedRelatedField(queryset=Clause.objects.all(), required=False, allow_null=True)
+    kpi = ScopedRelatedField(
+        slug_field="code", queryset=KPI.objects.all(), scope=None, required=False, allow_null=True
     )
-    clause = ScopedIdField(
-        slug_field="pk",
-        queryset=Clause.objects.all(),
-        scope=_visible,
-        required=False,
-        allow_null=True,
-    )
-    kpi = ScopedSlugField(
-        slug_field="code", queryset=KPI.objects.all(), required=False, allow_null=True
-    )
+    version = VersionField()
     response_clock = serializers.SerializerMethodField()
     resolution_clock = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="dispute-detail")
@@ -134,7 +99,6 @@ class DisputeSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "status",
-            "version",
             "raised_by",
             "raised_by_side",
             "root_cause",
@@ -181,6 +145,7 @@ class EventSerializer(serializers.ModelSerializer):
             "from_status",
             "to_status",
             "attachment_name",
+            "attachment_content_type",
             "attachment_url",
             "created_at",
         ]
@@ -220,7 +185,10 @@ class AttachmentSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
-    expected_version = serializers.IntegerField(required=False, min_value=1)
+    version = VersionField()
+    expected_version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Older name of ``version``."
+    )
     expected_status = serializers.ChoiceField(choices=Status.choices, required=False)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, default="")
     resolution_summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -233,4 +201,7 @@ class RespondSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=20000)
     root_cause = serializers.CharField(required=False, allow_blank=True, default="")
     action_plan = serializers.CharField(required=False, allow_blank=True, default="")
-    expected_version = serializers.IntegerField(required=False, min_value=1)
+    version = VersionField()
+    expected_version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Older name of ``version``."
+    )

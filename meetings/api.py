@@ -9,10 +9,6 @@ update their own action items (``partner_write_actions``), the services enforce 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -21,6 +17,7 @@ from rest_framework.response import Response
 
 from vendorhub.access import can_manage
 from vendorhub.api import ScopedModelViewSet
+from vendorhub.bounds import BoundedIsoDateTimeFilter
 
 from .models import ActionItem, Meeting, MeetingSeries
 from .serializers import (
@@ -32,12 +29,13 @@ from .serializers import (
     MeetingSeriesSerializer,
 )
 from .services import (
-    DEFAULT_AHEAD_DAYS,
+    action_item_save,
     action_item_update,
     agenda_item_add,
     attendance_set,
+    meeting_schedule,
     meeting_update,
-    series_generate_occurrences,
+    series_save,
 )
 
 
@@ -61,22 +59,16 @@ class MeetingSeriesViewSet(ScopedModelViewSet):
     def narrow(self, queryset):
         return queryset.select_related("vendor", "owner")
 
-    def perform_create(self, serializer):
-        self._generate(serializer.save(owner=self.request.user))
-
-    def perform_update(self, serializer):
-        self._generate(serializer.save())
-
-    def _generate(self, series: MeetingSeries) -> None:
-        now = timezone.now()
-        days = getattr(settings, "MEETINGS_GENERATE_AHEAD_DAYS", DEFAULT_AHEAD_DAYS)
-        series_generate_occurrences(series=series, since=now, until=now + timedelta(days=days))
+    def save_instance(self, instance, serializer):
+        series, _created = series_save(series=instance, by=self.request.user)
+        return series
 
 
 class MeetingFilter(filters.FilterSet):
     vendor = filters.CharFilter(field_name="vendor__slug")
-    start_after = filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    start_before = filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    # Bounded and turned into UTC: "+16:00" is valid ISO 8601 but not for PostgreSQL.
+    start_after = BoundedIsoDateTimeFilter(field_name="start", lookup_expr="gte")
+    start_before = BoundedIsoDateTimeFilter(field_name="start", lookup_expr="lt")
 
     class Meta:
         model = Meeting
@@ -94,17 +86,19 @@ class MeetingViewSet(ScopedModelViewSet):
     def narrow(self, queryset):
         return queryset.select_related("vendor", "series__owner", "organiser")
 
-    def perform_create(self, serializer):
-        serializer.save(organiser=self.request.user)
-
     def perform_update(self, serializer):
-        changed = [
+        # What changed is known only before the data is applied to the instance.
+        self._changed = [
             name
             for name, value in serializer.validated_data.items()
             if getattr(serializer.instance, name) != value
         ]
-        meeting = serializer.save()
-        meeting_update(meeting=meeting, changed=changed)
+        super().perform_update(serializer)
+
+    def save_instance(self, instance, serializer):
+        if instance.pk is None:
+            return meeting_schedule(meeting=instance, by=self.request.user)
+        return meeting_update(meeting=instance, changed=self._changed, by=self.request.user)
 
     @extend_schema(request=AttendanceSerializer, responses=AttendanceSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
@@ -172,6 +166,9 @@ class ActionItemViewSet(ScopedModelViewSet):
 
     def narrow(self, queryset):
         return queryset.select_related("vendor", "owner")
+
+    def save_instance(self, instance, serializer):
+        return action_item_save(item=instance, by=self.request.user)
 
     def update(self, request, *args, **kwargs):
         if can_manage(request.user):

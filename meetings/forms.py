@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from vendorhub.bounds import BoundedDateField
+from vendorhub.formtools import IsoDateInput, IsoDateTimeInput, IsoTimeInput
 from vendorhub.models import Role, User, Vendor, timezone_choices
 
 from .models import (
@@ -21,26 +23,6 @@ from .models import (
     MeetingStatus,
     Side,
 )
-
-
-class DateInput(forms.DateInput):
-    """A native date picker; it needs ISO dates whatever the locale's format."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def people_for(vendor: Vendor | None):
@@ -71,8 +53,8 @@ class MeetingSeriesForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {
-            "starts_on": DateInput(),
-            "start_time": TimeInput(),
+            "starts_on": IsoDateInput(),
+            "start_time": IsoTimeInput(),
             "standing_agenda": forms.Textarea(attrs={"rows": 4}),
             "default_invitees": forms.CheckboxSelectMultiple,
         }
@@ -91,7 +73,7 @@ class MeetingSeriesForm(forms.ModelForm):
 
 class MeetingForm(forms.ModelForm):
     start = forms.DateTimeField(
-        widget=DateTimeLocalInput(),
+        widget=IsoDateTimeInput(),
         help_text="In your own time zone; stored in UTC and shown to each person in theirs.",
     )
 
@@ -181,7 +163,7 @@ class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["title", "owner", "owner_name", "side", "due_date"]
-        widgets = {"due_date": DateInput()}
+        widgets = {"due_date": IsoDateInput()}
 
     def __init__(self, *args, vendor: Vendor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,7 +184,8 @@ class ActionStatusForm(forms.Form):
 
 class SlotForm(forms.Form):
     vendor = forms.ModelChoiceField(queryset=Vendor.objects.none(), to_field_name="slug")
-    week = forms.DateField(widget=DateInput(), help_text="Any day of the week to search.")
+    # Bounded: week=0001-01-01 or 9999-12-31 overflowed in the time-zone maths.
+    week = BoundedDateField(widget=IsoDateInput(), help_text="Any day of the week to search.")
     duration_minutes = forms.IntegerField(min_value=15, max_value=480, initial=60)
     client_timezone = forms.ChoiceField(choices=timezone_choices, label="Client time zone")
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from vendorhub.api import ModelCleanMixin
+from vendorhub.access import can_manage
 from vendorhub.models import User, Vendor
+from vendorhub.serializers import ScopedRelatedField
 
 from .models import (
     ActionItem,
@@ -24,24 +25,11 @@ from .models import (
 )
 
 
-def _user(serializer: serializers.Field):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
-
-
-class ScopedVendorField(serializers.SlugRelatedField):
-    """A vendor by slug, among those the caller may see."""
-
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", **kwargs)
-
-    def get_queryset(self):
-        return Vendor.objects.visible_to(_user(self))
-
-
-class ScopedSeriesField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return MeetingSeries.objects.visible_to(_user(self))
+def _answerable_by(queryset, user):
+    """Whose attendance ``user`` may set: anyone for a manager (the model refuses a
+    partner of another vendor); a partner or executive only for themselves. Anyone else
+    is "no such user", exactly like a made-up name: the answer never says who exists."""
+    return queryset if can_manage(user) else queryset.filter(pk=user.pk)
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -59,8 +47,8 @@ class AwareDateTimeField(serializers.DateTimeField):
     }
 
 
-class MeetingSeriesSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    vendor = ScopedVendorField()
+class MeetingSeriesSerializer(serializers.ModelSerializer):
+    vendor = ScopedRelatedField(slug_field="slug", queryset=Vendor.objects.all())
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -87,9 +75,11 @@ class MeetingSeriesSerializer(ModelCleanMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "owner", "created_at", "updated_at"]
 
 
-class MeetingSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    vendor = ScopedVendorField()
-    series = ScopedSeriesField(required=False, allow_null=True)
+class MeetingSerializer(serializers.ModelSerializer):
+    vendor = ScopedRelatedField(slug_field="slug", queryset=Vendor.objects.all())
+    series = ScopedRelatedField(
+        queryset=MeetingSeries.objects.all(), required=False, allow_null=True
+    )
     start = AwareDateTimeField()
     end = serializers.DateTimeField(read_only=True)
     vendor_local_start = serializers.SerializerMethodField()
@@ -122,20 +112,14 @@ class MeetingSerializer(ModelCleanMixin, serializers.ModelSerializer):
     def get_vendor_local_start(self, meeting: Meeting) -> str:
         return meeting.vendor_local_start().isoformat()
 
-    def validate(self, attrs):
-        vendor = attrs.get("vendor") or getattr(self.instance, "vendor", None)
-        series = attrs.get("series", getattr(self.instance, "series", None))
-        if series is not None and vendor is not None and series.vendor_id != vendor.pk:
-            raise serializers.ValidationError({"series": "The series belongs to another vendor."})
-        return super().validate(attrs)
-
 
 class AttendanceSerializer(serializers.ModelSerializer):
     """``user`` (username) or ``name``; ``side`` defaults to the user's side."""
 
-    user = serializers.SlugRelatedField(
+    user = ScopedRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
+        scope=_answerable_by,
         required=False,
         allow_null=True,
     )
@@ -168,13 +152,8 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "position", "source", "dispute", "added_by"]
 
 
-class ScopedMeetingField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Meeting.objects.visible_to(_user(self)).select_related("vendor")
-
-
-class ActionItemSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    meeting = ScopedMeetingField()
+class ActionItemSerializer(serializers.ModelSerializer):
+    meeting = ScopedRelatedField(queryset=Meeting.objects.select_related("vendor"))
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     owner = serializers.SlugRelatedField(
         slug_field="username",
@@ -205,12 +184,6 @@ class ActionItemSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     def get_is_overdue(self, item: ActionItem) -> bool:
         return item.is_overdue()
-
-    def validate(self, attrs):
-        meeting = attrs.get("meeting") or getattr(self.instance, "meeting", None)
-        if meeting is not None:
-            attrs["vendor"] = meeting.vendor
-        return super().validate(attrs)
 
 
 class ActionItemStatusSerializer(serializers.Serializer):

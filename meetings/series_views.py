@@ -7,22 +7,23 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vendorhub.access import get_for_manager, get_for_user, manager_required
+from vendorhub.access import can_manage, get_for_manager, get_for_user, manager_required
+from vendorhub.formtools import add_errors
 
-from .calendar import meetings_to_ics
+from .calendar import PUBLISH, meetings_to_ics, method_for
 from .forms import MeetingSeriesForm, SlotForm
-from .models import CalendarFeedToken, Meeting, MeetingSeries
+from .models import CalendarFeedToken, FeedScope, Meeting, MeetingSeries
 from .services import (
-    DEFAULT_AHEAD_DAYS,
     feed_token_create,
     feed_token_revoke,
-    series_generate_occurrences,
+    feed_token_set_scope,
+    series_save,
     suggest_slots,
 )
 
@@ -41,13 +42,6 @@ def series_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/series_list.html", {"series_list": series})
 
 
-def _generate_ahead(series: MeetingSeries) -> int:
-    now = timezone.now()
-    return series_generate_occurrences(
-        series=series, since=now, until=now + timedelta(days=DEFAULT_AHEAD_DAYS)
-    )
-
-
 @login_required
 @manager_required
 @require_http_methods(["GET", "POST"])
@@ -55,14 +49,19 @@ def series_create(request: HttpRequest) -> HttpResponse:
     form = MeetingSeriesForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                series = form.save(commit=False)
-                series.owner = request.user
-                series.save()
-                form.save_m2m()
-                created = _generate_ahead(series)
-            messages.success(request, f"“{series.title}” was set up; {created} meetings planned.")
-            return redirect(series)
+            try:
+                series, created = series_save(
+                    series=form.save(commit=False),
+                    by=request.user,
+                    invitees=form.cleaned_data["default_invitees"],
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"“{series.title}” was set up; {created} meetings planned."
+                )
+                return redirect(series)
         messages.error(request, "Please correct the errors below; nothing was saved.")
     return render(request, "meetings/series_form.html", {"form": form})
 
@@ -75,11 +74,17 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingSeriesForm(request.POST or None, instance=series, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                series = form.save()
-                _generate_ahead(series)
-            messages.success(request, "The series was saved; meetings moved by hand were kept.")
-            return redirect(series)
+            try:
+                series, _created = series_save(
+                    series=form.save(commit=False),
+                    by=request.user,
+                    invitees=form.cleaned_data["default_invitees"],
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, "The series was saved; meetings moved by hand were kept.")
+                return redirect(series)
         messages.error(request, "Please correct the errors below; nothing was saved.")
     return render(request, "meetings/series_form.html", {"form": form, "series": series})
 
@@ -147,10 +152,17 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = Meeting.objects.select_related("vendor")
+    """One meeting as an invitation (``REQUEST``), a cancellation (``CANCEL``) or, once
+    it has taken place, a plain record (``PUBLISH``): see ``meetings/calendar.py``."""
+    qs = Meeting.objects.select_related("vendor", "organiser", "series__owner").prefetch_related(
+        "attendances__user"
+    )
     meeting = get_for_user(qs, request.user, pk=pk)
     body = meetings_to_ics(
-        [meeting], name=meeting.title, base_url=request.build_absolute_uri("/")[:-1]
+        [meeting],
+        name=meeting.title,
+        method=method_for(meeting),
+        base_url=request.build_absolute_uri("/")[:-1],
     )
     return _ics_response(body, f"meeting-{meeting.pk}.ics")
 
@@ -160,7 +172,12 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def feed_settings(request: HttpRequest) -> HttpResponse:
     token = CalendarFeedToken.objects.live().filter(user=request.user).first()
     url = request.build_absolute_uri(f"/meetings/feed/{token.key}.ics") if token is not None else ""
-    return render(request, "meetings/feed.html", {"token": token, "feed_url": url})
+    context = {
+        "token": token,
+        "feed_url": url,
+        "scopes": FeedScope.choices if can_manage(request.user) else [],
+    }
+    return render(request, "meetings/feed.html", context)
 
 
 @login_required
@@ -168,6 +185,19 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
 def feed_new(request: HttpRequest) -> HttpResponse:
     feed_token_create(user=request.user)
     messages.success(request, "A new private feed URL was made; the old one no longer works.")
+    return redirect("meetings:feed_settings")
+
+
+@login_required
+@require_POST
+def feed_scope(request: HttpRequest) -> HttpResponse:
+    """Managers choose between their own meetings and every meeting (same URL)."""
+    try:
+        feed_token_set_scope(user=request.user, scope=request.POST.get("scope", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Your calendar feed was saved.")
     return redirect("meetings:feed_settings")
 
 
@@ -181,19 +211,25 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def feed(request: HttpRequest, key: str) -> HttpResponse:
-    """The private feed: no session (calendar apps cannot log in), the secret key
-    stands for the user, and ``visible_to`` of that user applies as everywhere."""
+    """The private feed (``METHOD:PUBLISH``): no session (calendar apps cannot log in),
+    the secret key stands for the user, ``visible_to`` of that user applies as
+    everywhere, and by default it holds only the meetings the user is invited to or
+    organises (a manager may ask for every meeting)."""
     token = CalendarFeedToken.objects.live().select_related("user").filter(key=key).first()
     if token is None:
         raise Http404
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     meetings = (
-        Meeting.objects.for_user(token.user)
+        Meeting.objects.in_feed_of(token.user, everything=token.scope == FeedScope.ALL)
         .filter(start__gte=since)
-        .select_related("vendor")
+        .select_related("vendor", "organiser", "series__owner")
+        .prefetch_related("attendances__user")
         .order_by("start")[:1000]
     )
     body = meetings_to_ics(
-        meetings, name="VendorHub meetings", base_url=request.build_absolute_uri("/")[:-1]
+        meetings,
+        name="VendorHub meetings",
+        method=PUBLISH,
+        base_url=request.build_absolute_uri("/")[:-1],
     )
     return _ics_response(body, "vendorhub-meetings.ics")

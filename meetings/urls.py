@@ -29,5 +29,6 @@ urlpatterns = [
     path("calendar-feed/", series_views.feed_settings, name="feed_settings"),
     path("calendar-feed/new/", series_views.feed_new, name="feed_new"),
     path("calendar-feed/revoke/", series_views.feed_revoke, name="feed_revoke"),
+    path("calendar-feed/scope/", series_views.feed_scope, name="feed_scope"),
     path("feed/<str:key>.ics", series_views.feed, name="feed"),
 ]

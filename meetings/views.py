@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vendorhub.access import can_manage, get_for_manager, get_for_user, manager_required
+from vendorhub.formtools import add_errors
 
 from .forms import (
     ActionItemForm,
@@ -38,6 +40,7 @@ from .services import (
     attendance_record,
     attendance_set,
     carried_over_actions,
+    meeting_schedule,
     meeting_update,
 )
 
@@ -89,10 +92,11 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            meeting = form.save(commit=False)
-            meeting.organiser = request.user
-            meeting.save()
-            attendance_set(meeting=meeting, by=request.user, user=request.user, status="accepted")
+            with transaction.atomic():
+                meeting = meeting_schedule(meeting=form.save(commit=False), by=request.user)
+                attendance_set(
+                    meeting=meeting, by=request.user, user=request.user, status="accepted"
+                )
             messages.success(request, f"“{meeting.title}” was scheduled.")
             return redirect(meeting)
         messages.error(request, "Please correct the errors below; nothing was saved.")
@@ -106,7 +110,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            meeting_update(meeting=form.save(commit=False), changed=form.changed_data)
+            meeting_update(
+                meeting=form.save(commit=False), changed=form.changed_data, by=request.user
+            )
             messages.success(request, "The meeting was saved.")
             return redirect(meeting)
         messages.error(request, "Please correct the errors below; nothing was saved.")
@@ -195,7 +201,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
             form = AgendaItemForm()
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
     if not request.htmx and form.errors:
         messages.error(request, "The agenda point was not added: please check the form.")
     return _section(request, meeting, "agenda", agenda_form=form)
@@ -244,7 +250,7 @@ def attendance_invite(request: HttpRequest, pk: int) -> HttpResponse:
             )
             form = InviteForm(vendor=meeting.vendor)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
     if not request.htmx and form.errors:
         messages.error(request, "Nobody was invited: please check the form.")
     return _section(request, meeting, "attendance", invite_form=form)
@@ -282,7 +288,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             form = ActionItemForm(vendor=meeting.vendor)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
     if not request.htmx and form.errors:
         messages.error(request, "The action item was not added: please check the form.")
     return _section(request, meeting, "actions", action_form=form)

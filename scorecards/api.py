@@ -6,7 +6,9 @@
   period_start_before=``). ``POST`` takes one object or a JSON list and upserts on
   (vendor, kpi, period_start, granularity, supplied_by). A list is all or nothing:
   ``400 {"errors": [{field: [messages]}, {}, ...]}`` aligned with the items, or
-  ``200 {"created": n, "updated": m}``.
+  ``200 {"created": n, "updated": m}``. An item that changes an existing row names the
+  ``version`` it read (428 without, 409 stale, errors aligned the same way); ``PUT`` /
+  ``PATCH`` on ``/measurements/{id}/`` change one row's figures the same way.
 - ``/api/v1/scorecards/?vendor=<slug>&period=YYYY-MM|YYYY-Qn`` (read-only).
 """
 
@@ -14,11 +16,21 @@ from __future__ import annotations
 
 from django.http import Http404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from vendorhub.api import ScopedModelViewSet, ScopedViewSet
+from vendorhub.api import (
+    VERSION_ERRORS,
+    ScopedModelViewSet,
+    ScopedViewSet,
+    VersionedWriteMixin,
+)
 from vendorhub.models import Vendor
 
 from .models import KPI, Measurement, Source, Target, period_bounds
@@ -30,7 +42,15 @@ from .serializers import (
     MeasurementSerializer,
     TargetSerializer,
 )
-from .services import BulkValidationError, measurements_upsert
+from .services import (
+    BulkValidationError,
+    StaleItems,
+    UnversionedItems,
+    kpi_save,
+    measurement_update,
+    measurements_upsert,
+    target_save,
+)
 from .views_common import resolve_period
 
 
@@ -39,6 +59,9 @@ class KPIViewSet(ScopedModelViewSet):
     serializer_class = KPISerializer
     lookup_field = "code"
     filterset_fields = ["direction", "aggregation", "is_active"]
+
+    def save_instance(self, instance, serializer):
+        return kpi_save(kpi=instance, by=self.request.user)
 
 
 class TargetFilter(filters.FilterSet):
@@ -60,6 +83,9 @@ class TargetViewSet(ScopedModelViewSet):
             "vendor__name", "kpi__sort_order", "-effective_from"
         )
 
+    def save_instance(self, instance, serializer):
+        return target_save(target=instance, by=self.request.user)
+
 
 class MeasurementFilter(filters.FilterSet):
     vendor = filters.CharFilter(field_name="vendor__slug")
@@ -71,7 +97,23 @@ class MeasurementFilter(filters.FilterSet):
         fields = ["vendor", "kpi", "granularity", "supplied_by", "period_start"]
 
 
-class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+@extend_schema_view(
+    update=extend_schema(responses={200: MeasurementSerializer, **VERSION_ERRORS}),
+    partial_update=extend_schema(responses={200: MeasurementSerializer, **VERSION_ERRORS}),
+)
+class MeasurementViewSet(
+    VersionedWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Measurements: list, upsert (POST), and edits of one row's figures (PUT/PATCH).
+
+    Every change of an existing row names the ``version`` read (body or ``If-Match``):
+    428 without it, 409 when someone else changed the row first.
+    """
+
     queryset = Measurement.objects.all()
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
@@ -87,6 +129,7 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
                 {"created": serializers.IntegerField(), "updated": serializers.IntegerField()},
             ),
             201: MeasurementSerializer,
+            **VERSION_ERRORS,
         },
         description="Upsert one measurement (object → 201) or many (list → 200), all or nothing.",
     )
@@ -94,15 +137,32 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         many = isinstance(request.data, list)
         items = request.data if many else [request.data]
         try:
-            result = measurements_upsert(items=items, by=request.user, source=Source.API)
+            result = measurements_upsert(
+                items=items, by=request.user, source=Source.API, require_versions=True
+            )
         except BulkValidationError as exc:
             body = {"errors": exc.errors} if many else exc.errors[0]
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        except (UnversionedItems, StaleItems) as exc:
+            code = 428 if isinstance(exc, UnversionedItems) else status.HTTP_409_CONFLICT
+            body = {"detail": str(exc)}
+            body.update({"errors": exc.errors} if many else exc.errors[0])
+            return Response(body, status=code)
         if many:
             return Response({"created": result.created, "updated": result.updated})
         return Response(
             MeasurementSerializer(result.measurements[0], context={"request": request}).data,
             status=status.HTTP_201_CREATED,
+        )
+
+    def perform_update(self, serializer):
+        changes = dict(serializer.validated_data)
+        expected = self.expected_version(self.request, {"version": changes.pop("version", None)})
+        serializer.instance = measurement_update(
+            measurement=serializer.instance,
+            by=self.request.user,
+            changes=changes,
+            expected_version=expected,
         )
 
 

@@ -9,16 +9,55 @@ allocated share of that amount; the month's total is capped at ``monthly_fee × 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db.models import Q
 
-if TYPE_CHECKING:
-    from .scoring import Scorecard
-
 CENT = Decimal("0.01")
+
+
+@dataclass
+class Credit:
+    """One contract's indicative credit for one month, in the contract's currency."""
+
+    contract_id: int
+    reference: str
+    currency: str
+    at_risk: Decimal
+    earned: Decimal
+    cap: Decimal | None
+
+
+class _KPI(Protocol):
+    code: str
+
+
+class CreditedLine(Protocol):
+    """What crediting needs of a scorecard line (``scoring.Line`` is one)."""
+
+    kpi: _KPI
+    rag: str
+    credit: Decimal | None
+
+
+class CreditedCard(Protocol):
+    """What crediting needs of a scorecard (``scoring.Scorecard`` is one).
+
+    A protocol, not an import: ``scoring`` calls this module, so this module must not
+    import ``scoring`` back.
+    """
+
+    lines: list[CreditedLine]
+    credits: list[Credit]
+
+    @property
+    def period_start(self) -> date: ...
+
+    @property
+    def period_end(self) -> date: ...
 
 
 def credit_for_month(
@@ -41,12 +80,10 @@ def credit_for_month(
 
 
 def apply_credits(
-    cards: dict[tuple[int, date], Scorecard], vendor_ids: list[int], first: date, last: date
+    cards: dict[tuple[int, date], CreditedCard], vendor_ids: list[int], first: date, last: date
 ) -> None:
     """Fill ``credits`` (and each red line's ``credit``) of monthly cards: one query."""
     from contracts.models import Contract, ContractStatus
-
-    from .scoring import Credit
 
     contracts = (
         Contract.objects.filter(

@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vendorhub.access import can_manage, get_for_user, manager_required, require_manager
+from vendorhub.formtools import add_errors
 from vendorhub.models import Vendor
 
 from .forms import ImportForm, MeasurementForm, TargetForm
-from .models import KPI, Measurement, Target
+from .models import KPI, Measurement, Target, period_bounds
 from .services import (
     CSV_COLUMNS,
     measurement_save,
@@ -22,6 +23,7 @@ from .services import (
     measurements_import_preview,
     target_save,
 )
+from .views_common import resolve_period
 
 
 @login_required
@@ -38,6 +40,17 @@ def measurement_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(vendor__slug=vendor_slug)
     if kpi_code:
         qs = qs.filter(kpi__code=kpi_code)
+    period = request.GET.get("period", "")
+    period_error = None
+    if period:
+        # The dashboard's heat-map cells link here for one vendor, KPI and period.
+        try:
+            kind, start = resolve_period(period)
+        except ValueError as exc:
+            period, period_error = "", str(exc)
+        else:
+            first, last = period_bounds(kind, start)
+            qs = qs.filter(period_start__gte=first, period_start__lte=last)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -45,6 +58,8 @@ def measurement_list(request: HttpRequest) -> HttpResponse:
         "kpis": KPI.objects.all(),
         "vendor_slug": vendor_slug,
         "kpi_code": kpi_code,
+        "period": period,
+        "period_error": period_error,
         "can_manage": can_manage(request.user),
     }
     template = "scorecards/measurement_list.html"
@@ -62,8 +77,7 @@ def measurement_new(request: HttpRequest) -> HttpResponse:
         try:
             measurement = measurement_save(measurement=form.instance, by=request.user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -121,8 +135,7 @@ def vendor_targets(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 target_save(target=form.instance, by=request.user)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, exc)
             else:
                 messages.success(request, f"Target for {form.instance.kpi} saved.")
                 return redirect("scorecards:targets", slug=vendor.slug)

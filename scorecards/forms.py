@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from vendorhub.formtools import IsoDateInput
 from vendorhub.models import Vendor
 
 from .models import KPI, Measurement, Target
@@ -27,7 +28,7 @@ class MeasurementForm(forms.ModelForm):
             "denominator",
             "supplied_by",
         ]
-        widgets = {"period_start": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"period_start": IsoDateInput()}
         help_texts = {
             "volume": "Contacts behind the value; for a ratio KPI the denominator.",
             "numerator": "Ratio KPIs only: e.g. answered within threshold.",
@@ -50,8 +51,6 @@ class MeasurementForm(forms.ModelForm):
                 and data.get("denominator")
             ):
                 self.add_error("value", "Enter the value (or, for a ratio, its counts).")
-            else:
-                self.instance.value = 0.0
         return data
 
 
@@ -70,8 +69,8 @@ class TargetForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "effective_from": forms.DateInput(attrs={"type": "date"}),
-            "effective_to": forms.DateInput(attrs={"type": "date"}),
+            "effective_from": IsoDateInput(),
+            "effective_to": IsoDateInput(),
         }
 
     def __init__(self, *args, vendor, **kwargs):

@@ -131,6 +131,27 @@ LIBRARY = [
         "",
         "Hours to the first reply to an e-mail, weighted by e-mails.",
     ),
+    (
+        "contacts_handled",
+        "Contacts handled",
+        "count",
+        "higher",
+        "sum",
+        "",
+        "",
+        "Contacts agents handled in the period; the volume behind per-contact invoices.",
+    ),
+    (
+        "handle_minutes",
+        "Handle minutes",
+        "minutes",
+        "lower",
+        "sum",
+        "",
+        "",
+        "Total handle time (talk, hold, wrap-up) in minutes; the volume behind per-minute "
+        "invoices.",
+    ),
 ]
 
 

@@ -1,17 +1,21 @@
-"""Scorecard maths, done as a contact centre would and computed in the database.
+"""Scorecard maths, done as a contact centre would.
 
-A period's value per (vendor, KPI) is one aggregate query grouped by vendor, KPI,
-period bucket, granularity and supplier:
+Two steps (``periodmaths``): ONE aggregate query answers sums per (vendor, KPI, month,
+granularity, supplier) — ``monthly_sums``, the only reader of raw rows — then pure
+Python keeps the finest granularity reported in each month, adds the period's months
+up (a quarter of a monthly July and a daily August is still one quarter) and computes
+each KPI from the combined sums:
 
-- ratio KPIs: ``Sum(numerator) / Sum(denominator)`` (service level = answered within
-  threshold ÷ offered, never the mean of daily percentages);
-- volume-weighted KPIs: ``Sum(value × volume) / Sum(volume)``;
-- mean / sum KPIs: ``Avg(value)`` / ``Sum(value)``.
+- count-derived KPIs (service level, abandonment, ASA, AHT, contacts handled, handle
+  minutes) from the summed raw counts, with the service-level definition of the
+  line's contract (``definitions``);
+- ratio KPIs: Σnumerator ÷ Σdenominator (never the mean of daily percentages);
+- volume-weighted KPIs: Σ(value × volume) ÷ Σvolume; mean / sum KPIs: mean / Σvalue.
 
-Python then only picks among those few aggregated rows (the finest granularity
-present, the preferred supplier) and scores them. "No data" is ``None``, never 0 or
-100, and is left out of the overall score (the remaining weights are renormalised).
-The number of queries does not depend on the number of vendors or measurements.
+"No data" is ``None``, never 0 or 100. A KPI with a target and no data in a closed
+period is ``missing``: left out of the score (the card is then not ``complete``) or
+scored as missed, per ``SCORECARD_MISSING_POLICY``. The number of queries does not
+depend on the number of vendors, periods or measurements.
 
 Settings (all optional):
 
@@ -22,6 +26,9 @@ Settings (all optional):
   is scored when both sides supplied one for a period.
 - ``SCORECARD_GAP_TOLERANCE_PERCENT``: default 5; a vendor-reported value further than
   this (relative %) from the client-measured one is flagged.
+- ``SCORECARD_MISSING_POLICY``: ``"exclude"`` (default: a missing KPI is left out, the
+  remaining weights renormalised and the card marked incomplete) or ``"miss"`` (a
+  missing KPI scores 0 and is red, so leaving out a bad number never pays).
 """
 
 from __future__ import annotations
@@ -33,14 +40,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, FloatField, Q, Sum, Value
-from django.db.models.functions import Cast, NullIf, TruncMonth, TruncQuarter
+from django.db.models import Q
+from django.utils import timezone
 
+from contracts.service_level import ServiceLevelDefinition
+from vendorhub.models import Vendor
+
+from .credits import Credit, apply_credits
+from .definitions import active_contracts, definition_for, vendor_definition
+from .formulas import DEFINED_BY_CONTRACT
 from .models import (
     KPI,
-    Aggregation,
-    Granularity,
-    Measurement,
     PeriodKind,
     SuppliedBy,
     Target,
@@ -48,6 +58,16 @@ from .models import (
     period_label,
     previous_periods,
 )
+from .periodmaths import (
+    GRANULARITY_ORDER,
+    Sums,
+    finest,
+    monthly_sums,
+    pick_supplier,
+    range_sums,
+    value_of,
+)
+from .relationship import relationship_factors
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -58,7 +78,22 @@ DEFAULT_BANDS: list[tuple[float, str]] = [
     (50, "good"),
     (80, "excellent"),
 ]
-GRANULARITY_ORDER = [Granularity.DAY, Granularity.WEEK, Granularity.MONTH]
+__all__ = [
+    "GRANULARITY_ORDER",
+    "Line",
+    "Scorecard",
+    "compute_scorecards",
+    "kpi_value",
+    "scorecard_for",
+]
+
+
+def missing_policy() -> str:
+    """``exclude`` (default) or ``miss``; anything else is a configuration error."""
+    policy = getattr(settings, "SCORECARD_MISSING_POLICY", "exclude")
+    if policy not in ("exclude", "miss"):
+        raise ValueError("SCORECARD_MISSING_POLICY is 'exclude' or 'miss'.")
+    return policy
 
 
 def bands() -> list[tuple[float, str]]:
@@ -101,10 +136,24 @@ class Line:
     points: float | None = None
     rag: str = "none"  # green / amber / red / none (no data or no target)
     credit: Decimal | None = None
+    #: ``ok``, ``missing`` (closed period, target, no data) or ``no_target`` (public).
+    status: str = "ok"
+    #: The service-level definition the line was computed with (SL and abandonment).
+    definition: ServiceLevelDefinition | None = None
+    #: Thresholds the counts were measured at that are not the contract's.
+    other_thresholds: list[int] = field(default_factory=list)
 
     @property
     def scored(self) -> bool:
         return self.score is not None
+
+    @property
+    def missing(self) -> bool:
+        return self.status == "missing"
+
+    @property
+    def threshold_mismatch(self) -> bool:
+        return bool(self.other_thresholds)
 
     def as_dict(self) -> dict[str, Any]:
         """The public API shape, also what a published snapshot freezes."""
@@ -124,7 +173,23 @@ class Line:
             "points": _round(self.points, 2),
             "rag": self.rag,
             "credit": str(self.credit) if self.credit is not None else None,
+            "status": self.status,
+            "threshold_mismatch": self.threshold_mismatch,
+            "measured_thresholds": self.other_thresholds,
+            "definition": _definition_dict(self.definition),
         }
+
+
+def _definition_dict(definition: ServiceLevelDefinition | None) -> dict[str, Any] | None:
+    if definition is None:
+        return None
+    return {
+        "threshold_seconds": definition.threshold_seconds,
+        "abandon_treatment": definition.abandon_treatment,
+        "short_abandon_seconds": definition.short_abandon_seconds,
+        "source": definition.source,
+        "contract": definition.contract_reference or None,
+    }
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -166,16 +231,6 @@ def attainment_for(kpi: KPI, actual: float | None, target: float | None) -> floa
 
 
 @dataclass
-class Credit:
-    contract_id: int
-    reference: str
-    currency: str
-    at_risk: Decimal
-    earned: Decimal
-    cap: Decimal | None
-
-
-@dataclass
 class Scorecard:
     vendor_id: int
     period_kind: str
@@ -185,6 +240,28 @@ class Scorecard:
     credits: list[Credit] = field(default_factory=list)
     relationship: dict[str, Any] = field(default_factory=dict)
     trend: list[tuple[str, float | None]] = field(default_factory=list)
+    #: The period is over (only then can a KPI be ``missing``).
+    closed: bool = False
+    #: The published version this card is (a snapshot), or ``None`` when computed live.
+    version: int | None = None
+
+    @property
+    def missing_kpis(self) -> list[str]:
+        return [line.kpi.code for line in self.lines if line.missing]
+
+    @property
+    def complete(self) -> bool:
+        """A closed period in which every KPI with a target has data."""
+        return self.closed and not self.missing_kpis
+
+    @property
+    def definitions(self) -> list[ServiceLevelDefinition]:
+        """The distinct service-level definitions the card's lines used (for the page)."""
+        seen: list[ServiceLevelDefinition] = []
+        for line in self.lines:
+            if line.definition is not None and line.definition not in seen:
+                seen.append(line.definition)
+        return seen
 
     @property
     def period(self) -> str:
@@ -224,6 +301,9 @@ class Scorecard:
             "overall_score": _round(self.overall_score, 1),
             "standing": self.standing,
             "probation": self.probation,
+            "complete": self.complete,
+            "missing_kpis": self.missing_kpis,
+            "version": self.version,
             "kpis": [line.as_dict() for line in self.lines],
             "credits": [
                 {
@@ -239,66 +319,12 @@ class Scorecard:
         }
 
 
-def _aggregated_values(
-    vendor_ids: list[int], kind: str, first: date, last: date
-) -> dict[tuple[int, int, date], dict[str, float]]:
-    """{(vendor, kpi, bucket start): {supplier: value}} in ONE aggregate query.
-
-    The finest granularity present for a (vendor, KPI, bucket, supplier) wins: daily
-    values are not double-counted with a monthly total supplied for the same month.
-    """
-    trunc = TruncQuarter if kind == PeriodKind.QUARTER else TruncMonth
-    weighted = Sum(F("value") * Cast("volume", FloatField())) / NullIf(
-        Cast(Sum("volume"), FloatField()), Value(0.0)
-    )
-    ratio = Sum("numerator") / NullIf(Sum("denominator"), Value(0.0))
-    rows = (
-        Measurement.objects.filter(
-            vendor_id__in=vendor_ids, period_start__gte=first, period_start__lte=last
-        )
-        .annotate(bucket=trunc("period_start"))
-        .values("vendor_id", "kpi_id", "bucket", "granularity", "supplied_by")
-        .annotate(
-            weighted=weighted,
-            ratio=ratio,
-            mean=Avg("value"),
-            total=Sum("value"),
-            n=Count("id"),
-            with_counts=Count("id", filter=Q(denominator__gt=0)),
-        )
-        .order_by()
-    )
-    kpis = {k.pk: k for k in KPI.objects.all()}
-    best: dict[tuple[int, int, date, str], tuple[int, float | None]] = {}
-    for row in rows:
-        kpi = kpis[row["kpi_id"]]
-        bucket = row["bucket"]
-        if hasattr(bucket, "date"):
-            bucket = bucket.date()
-        if kpi.aggregation == Aggregation.RATIO:
-            value = row["ratio"] * kpi.scale if row["ratio"] is not None else None
-        elif kpi.aggregation == Aggregation.WEIGHTED_MEAN:
-            value = row["weighted"]
-        elif kpi.aggregation == Aggregation.SUM:
-            value = row["total"]
-        else:
-            value = row["mean"]
-        rank = GRANULARITY_ORDER.index(row["granularity"])
-        key = (row["vendor_id"], row["kpi_id"], bucket, row["supplied_by"])
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, value)
-    result: dict[tuple[int, int, date], dict[str, float]] = defaultdict(dict)
-    for (vendor_id, kpi_id, bucket, supplier), (_rank, value) in best.items():
-        if value is not None:
-            result[(vendor_id, kpi_id, bucket)][supplier] = value
-    return result
-
-
 def _targets(vendor_ids: list[int], first: date, last: date) -> dict[tuple[int, int], list[Target]]:
     """Every target in force at some point of [first, last], newest first, one query."""
     rows = (
         Target.objects.filter(vendor_id__in=vendor_ids, effective_from__lte=last)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
+        .select_related("contract")
         .order_by("-effective_from")
     )
     grouped: dict[tuple[int, int], list[Target]] = defaultdict(list)
@@ -317,12 +343,6 @@ def _target_in_force(targets: list[Target], day: date) -> Target | None:
     return None
 
 
-def _preferred(values: dict[str, float]) -> float | None:
-    preferred = getattr(settings, "SCORECARD_PREFERRED_SUPPLIER", SuppliedBy.CLIENT)
-    other = SuppliedBy.VENDOR if preferred == SuppliedBy.CLIENT else SuppliedBy.CLIENT
-    return values.get(preferred, values.get(other))
-
-
 def _gap(values: dict[str, float]) -> bool:
     vendor, client = values.get(SuppliedBy.VENDOR), values.get(SuppliedBy.CLIENT)
     if vendor is None or client is None:
@@ -332,29 +352,75 @@ def _gap(values: dict[str, float]) -> bool:
     return abs(vendor - client) / base * 100 > tolerance
 
 
-def _build(
-    vendor_id: int,
-    kind: str,
-    start: date,
-    kpis: list[KPI],
-    values: dict[tuple[int, int, date], dict[str, float]],
-    targets: dict[tuple[int, int], list[Target]],
-) -> Scorecard:
+def _months(kind: str, start: date) -> list[date]:
+    first, last = period_bounds(kind, start)
+    months, day = [], first
+    while day <= last:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+@dataclass
+class _Inputs:
+    """Everything ``_build`` reads, loaded once for all vendors and periods."""
+
+    kpis: list[KPI]
+    sums: dict[tuple[int, int, date, str], Sums]
+    targets: dict[tuple[int, int], list[Target]]
+    contracts: dict[int, list]
+    today: date
+    policy: str
+
+
+def _period_sums(inputs: _Inputs, vendor_id: int, kpi_id: int, months: list[date]):
+    """{supplier: the period's sums}: each month at its finest granularity, added up."""
+    combined: dict[str, Sums] = {}
+    for month in months:
+        for supplier in SuppliedBy.values:
+            part = inputs.sums.get((vendor_id, kpi_id, month, supplier))
+            if part is not None:
+                combined[supplier] = combined[supplier] + part if supplier in combined else part
+    return combined
+
+
+def _build(vendor_id: int, kind: str, start: date, inputs: _Inputs) -> Scorecard:
     card = Scorecard(vendor_id=vendor_id, period_kind=kind, period_start=start)
     end = card.period_end
-    for kpi in kpis:
-        supplied = values.get((vendor_id, kpi.pk, start), {})
-        target = _target_in_force(targets.get((vendor_id, kpi.pk), []), end)
-        if not supplied and target is None:
+    card.closed = end < inputs.today
+    months = _months(kind, start)
+    contracts = inputs.contracts.get(vendor_id, [])
+    for kpi in inputs.kpis:
+        sums = _period_sums(inputs, vendor_id, kpi.pk, months)
+        target = _target_in_force(inputs.targets.get((vendor_id, kpi.pk), []), end)
+        if not sums and target is None:
             continue
+        definition = definition_for(target, contracts)
+        supplied = {
+            supplier: value
+            for supplier, part in sums.items()
+            if (value := value_of(kpi, part, definition)) is not None
+        }
+        _supplier, actual = pick_supplier(supplied)
         line = Line(
             kpi=kpi,
-            actual=_preferred(supplied),
+            actual=actual,
             vendor_value=supplied.get(SuppliedBy.VENDOR),
             client_value=supplied.get(SuppliedBy.CLIENT),
             gap_flag=_gap(supplied),
         )
-        if target is not None:
+        if kpi.code in DEFINED_BY_CONTRACT:
+            line.definition = definition
+            line.other_thresholds = sorted(
+                {
+                    t
+                    for part in sums.values()
+                    for t in part.thresholds_other_than(definition.threshold_seconds)
+                }
+            )
+        if target is None:
+            line.status = "no_target"
+        else:
             line.target, line.threshold, line.weight = (
                 target.target,
                 target.threshold,
@@ -363,6 +429,10 @@ def _build(
             line.target_id = target.pk
             line.rag, line.score = score_line(kpi, line.actual, target.target, target.threshold)
             line.attainment = attainment_for(kpi, line.actual, target.target)
+            if line.actual is None and card.closed:
+                line.status = "missing"
+                if inputs.policy == "miss":
+                    line.rag, line.score = "red", 0.0
         card.lines.append(line)
     scored = [line for line in card.lines if line.scored]
     total_weight = sum(line.weight or 0 for line in scored)
@@ -379,25 +449,32 @@ def compute_scorecards(
     starts: Iterable[date],
     *,
     with_credits: bool = True,
+    today: date | None = None,
 ) -> dict[tuple[int, date], Scorecard]:
-    """Scorecards for every vendor and period in a constant number of queries."""
+    """Scorecards for every vendor and period in a constant number of queries.
+
+    ``today`` decides which periods are closed (default: the local date).
+    """
     vendor_ids = list(vendor_ids)
     starts = sorted(set(starts))
     if not vendor_ids or not starts:
         return {}
     first = starts[0]
     last = period_bounds(kind, starts[-1])[1]
-    kpis = list(KPI.objects.order_by("sort_order", "name"))
-    values = _aggregated_values(vendor_ids, kind, first, last)
-    targets = _targets(vendor_ids, first, last)
+    inputs = _Inputs(
+        kpis=list(KPI.objects.order_by("sort_order", "name")),
+        sums=finest(monthly_sums(vendor_ids, first, last)),
+        targets=_targets(vendor_ids, first, last),
+        contracts=active_contracts(vendor_ids, first, last),
+        today=today or timezone.localdate(),
+        policy=missing_policy(),
+    )
     cards = {
-        (vendor_id, start): _build(vendor_id, kind, start, kpis, values, targets)
+        (vendor_id, start): _build(vendor_id, kind, start, inputs)
         for vendor_id in vendor_ids
         for start in starts
     }
     if with_credits and kind == PeriodKind.MONTH:
-        from .credits import apply_credits
-
         apply_credits(cards, vendor_ids, first, last)
     return cards
 
@@ -408,7 +485,39 @@ def scorecard_for(vendor_id: int, kind: str, start: date, *, trend_periods: int 
     cards = compute_scorecards([vendor_id], kind, starts)
     card = cards[(vendor_id, start)]
     card.trend = [(period_label(kind, s), cards[(vendor_id, s)].overall_score) for s in starts]
-    from .relationship import relationship_factors
-
     card.relationship = relationship_factors([vendor_id], *period_bounds(kind, start))[vendor_id]
     return card
+
+
+# --- A custom range ---------------------------------------------------------------
+
+
+def kpi_value(
+    *,
+    vendor: Vendor | int,
+    kpi: KPI | str,
+    start: date,
+    end: date,
+    supplier: str | None = None,
+) -> float | None:
+    """One KPI's value for a vendor over ``[start, end]`` (inclusive), or ``None`` (no data).
+
+    For action-plan re-measurement (issue 12) and any custom range: exact from daily
+    rows; a weekly or monthly row counts only when it lies wholly inside the range.
+    Count-derived KPIs are computed from the summed counts with the service-level
+    definition that applies (``scorecards.definitions``). ``supplier`` (``client`` or
+    ``vendor``) picks one side; ``None`` takes the preferred side
+    (``SCORECARD_PREFERRED_SUPPLIER``), else the other.
+    """
+    if start > end:
+        raise ValueError("The range must not end before it starts.")
+    if supplier is not None and supplier not in SuppliedBy.values:
+        raise ValueError(f"supplier is one of {', '.join(SuppliedBy.values)} or None.")
+    vendor_id = vendor if isinstance(vendor, int) else vendor.pk
+    kpi = kpi if isinstance(kpi, KPI) else KPI.objects.get(code=kpi)
+    totals = range_sums(vendor_id=vendor_id, kpi_id=kpi.pk, start=start, end=end)
+    _name, sums = pick_supplier(totals, supplier)
+    if sums is None:
+        return None
+    definition = vendor_definition(vendor_id=vendor_id, kpi_id=kpi.pk, start=start, end=end)
+    return value_of(kpi, sums, definition)

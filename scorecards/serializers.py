@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from vendorhub.api import ModelCleanMixin
+from contracts.models import Clause, Contract
 from vendorhub.models import Vendor
+from vendorhub.serializers import ScopedRelatedField, VersionField
 
 from .models import KPI, Measurement, Target
 
 
-class VisibleVendorField(serializers.SlugRelatedField):
-    """A vendor by slug, among those the caller may see (others are 'does not exist')."""
-
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", **kwargs)
-
-    def get_queryset(self):
-        return Vendor.objects.visible_to(self.context["request"].user)
-
-
-class KPISerializer(ModelCleanMixin, serializers.ModelSerializer):
+class KPISerializer(serializers.ModelSerializer):
     class Meta:
         model = KPI
         fields = [
@@ -38,9 +29,11 @@ class KPISerializer(ModelCleanMixin, serializers.ModelSerializer):
         read_only_fields = ["is_library"]
 
 
-class TargetSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    vendor = VisibleVendorField()
-    kpi = serializers.SlugRelatedField(slug_field="code", queryset=KPI.objects.all())
+class TargetSerializer(serializers.ModelSerializer):
+    vendor = ScopedRelatedField(slug_field="slug", queryset=Vendor.objects.all())
+    kpi = ScopedRelatedField(slug_field="code", queryset=KPI.objects.all(), scope=None)
+    contract = ScopedRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+    clause = ScopedRelatedField(queryset=Clause.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Target
@@ -59,19 +52,13 @@ class TargetSerializer(ModelCleanMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        instance = self.instance or Target()
-        for name, value in attrs.items():
-            setattr(instance, name, value)
-        # Runs the overlap and red-line checks of Target.clean with the full row.
-        instance.clean()
-        return attrs
-
 
 class MeasurementSerializer(serializers.ModelSerializer):
+    """A measurement; ``PUT``/``PATCH`` change its figures and name the ``version`` read."""
+
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    version = VersionField()
 
     class Meta:
         model = Measurement
@@ -88,8 +75,18 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "source",
             "supplied_by",
             "updated_at",
+            "version",
         ]
-        read_only_fields = fields
+        read_only_fields = [
+            "id",
+            "vendor",
+            "kpi",
+            "period_start",
+            "granularity",
+            "source",
+            "supplied_by",
+            "updated_at",
+        ]
 
 
 class MeasurementInputSerializer(serializers.Serializer):
@@ -104,3 +101,8 @@ class MeasurementInputSerializer(serializers.Serializer):
     numerator = serializers.FloatField(required=False, allow_null=True)
     denominator = serializers.FloatField(required=False, allow_null=True)
     supplied_by = serializers.ChoiceField(choices=["vendor", "client"], default="vendor")
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Required when the item updates an existing measurement: the version read.",
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import data_views, views
+from . import data_views, report_views, views
 
 app_name = "scorecards"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
     path("vendor/<slug:slug>/", views.vendor_scorecard, name="vendor"),
     path("vendor/<slug:slug>/publish/", views.publish, name="publish"),
+    path("vendor/<slug:slug>/scorecard.pdf", report_views.scorecard_pdf, name="scorecard_pdf"),
+    path("vendor/<slug:slug>/qbr.pdf", report_views.qbr_pdf, name="qbr_pdf"),
     path("vendor/<slug:slug>/targets/", data_views.vendor_targets, name="targets"),
     path("published/<int:pk>/", views.published_detail, name="published_detail"),
     path("published/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),

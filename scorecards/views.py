@@ -6,13 +6,12 @@ Measurement and target pages are in ``data_views.py``. Every vendor lookup goes 
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -23,14 +22,17 @@ from vendorhub.access import (
     get_for_manager,
     get_for_user,
     is_client_side,
+    speaks_for_vendor,
 )
+from vendorhub.csv_export import csv_filename, csv_response
+from vendorhub.formtools import add_errors
 from vendorhub.models import Vendor
 
-from .charts import band_lines, line_points
+from .charts import line_points, trend_chart
 from .forms import AppealForm
 from .models import PeriodKind, PublishedScorecard, period_bounds, period_label, previous_periods
 from .relationship import open_disputes_by_type_and_age, relationship_factors
-from .scoring import bands, compute_scorecards, scorecard_for
+from .scoring import bands, compute_scorecards, missing_policy, scorecard_for
 from .services import scorecard_acknowledge, scorecard_appeal, scorecard_publish
 from .views_common import default_period, resolve_period
 
@@ -74,6 +76,7 @@ def _dashboard_rows(user, kind: str, start):
     rows = []
     for vendor in vendors:
         card = cards[(vendor.pk, start)]
+        previous = cards[(vendor.pk, starts[-2])] if len(starts) > 1 else None
         trend = [(period_label(kind, s), cards[(vendor.pk, s)].overall_score) for s in starts]
         for line in card.lines:
             kpis.setdefault(line.kpi.code, line.kpi)
@@ -81,6 +84,8 @@ def _dashboard_rows(user, kind: str, start):
             {
                 "vendor": vendor,
                 "card": card,
+                "previous": previous,
+                "delta": score_delta(card, previous),
                 "spark": line_points(trend),
                 "trend": trend,
                 "factors": factors[vendor.pk],
@@ -97,7 +102,41 @@ def _dashboard_rows(user, kind: str, start):
     kpi_list = sorted(kpis.values(), key=lambda k: (k.sort_order, k.name))
     for row in rows:
         row["heat"] = [row["card"].line_for(k.code) for k in kpi_list]
+        previous = row["previous"]
+        row["heat_cells"] = [
+            {
+                "kpi": k,
+                "actual": line.actual if line else None,
+                "css": heat_class(line),
+                "delta": line_delta(line, previous.line_for(k.code) if previous else None),
+            }
+            for line, k in zip(row["heat"], kpi_list, strict=True)
+        ]
     return rows, kpi_list
+
+
+def heat_class(line) -> str:
+    """The heat-map colour: the line's RAG; grey ("none") without data, "plain" for data
+    without a target."""
+    if line is None:
+        return "none"
+    if line.rag == "none" and line.actual is not None:
+        return "plain"
+    return line.rag
+
+
+def score_delta(card, previous) -> float | None:
+    """Change of the overall score against the previous period (None without both)."""
+    if previous is None or card.overall_score is None or previous.overall_score is None:
+        return None
+    return round(card.overall_score - previous.overall_score, 1)
+
+
+def line_delta(line, previous) -> float | None:
+    """Change of a KPI's actual against the previous period, in the KPI's unit."""
+    if line is None or previous is None or line.actual is None or previous.actual is None:
+        return None
+    return round(line.actual - previous.actual, 1)
 
 
 @login_required
@@ -106,6 +145,7 @@ def _dashboard_rows(user, kind: str, start):
 def dashboard(request: HttpRequest) -> HttpResponse:
     """All vendors side by side (client side only: partners never see rankings)."""
     from contracts.models import Contract
+    from disputes.models import DisputeType
 
     kind, start, error = _period_or_default(request)
     rows, kpis = _dashboard_rows(request.user, kind, start)
@@ -117,6 +157,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("notice_deadline")[:20]
     )
     scored = [r["card"].overall_score for r in rows if r["card"].overall_score is not None]
+    scored_before = [
+        r["previous"].overall_score
+        for r in rows
+        if r["previous"] is not None and r["previous"].overall_score is not None
+    ]
     currencies = {r["card"].credit_currency for r in rows if r["card"].credits}
     dispute_types = ["underperformance", "breach", "pricing", "miscommunication"]
     context = {
@@ -129,6 +174,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "notices": notices,
         "today": today,
         "average": sum(scored) / len(scored) if scored else None,
+        "average_delta": round(
+            sum(scored) / len(scored) - sum(scored_before) / len(scored_before), 1
+        )
+        if scored and scored_before
+        else None,
+        "previous_period": period_label(kind, previous_periods(kind, start, 2)[0]),
         "probation_count": sum(1 for r in rows if r["card"].probation),
         "open_disputes": sum(r["disputes"]["total"] for r in rows),
         "credits_earned": sum((r["card"].credit_earned for r in rows), 0)
@@ -138,6 +189,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "dispute_types": dispute_types,
         "dispute_max": max([r["disputes"]["total"] for r in rows] + [1]),
     }
+    labels = dict(DisputeType.choices)
     for row in rows:
         total = row["disputes"]["total"]
         row["dispute_bars"] = []
@@ -145,7 +197,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for t in dispute_types:
             n = row["disputes"]["by_type"].get(t, 0)
             width = round(n / context["dispute_max"] * 100, 1)
-            row["dispute_bars"].append({"type": t, "n": n, "x": offset, "w": width})
+            row["dispute_bars"].append(
+                {"type": t, "label": labels[t], "n": n, "x": offset, "w": width}
+            )
             offset += width
         row["dispute_total"] = total
     return render(request, "scorecards/dashboard.html", context)
@@ -154,14 +208,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @client_side_required
 @require_GET
-def dashboard_export(request: HttpRequest) -> HttpResponse:
+def dashboard_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The dashboard as CSV: one row per vendor, with each KPI's actual and RAG."""
-    kind, start, _error = _period_or_default(request)
+    kind, start, error = _period_or_default(request)
+    if error:
+        # A file named after another period than the one asked for would mislead.
+        return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
     rows, kpis = _dashboard_rows(request.user, kind, start)
     period = period_label(kind, start)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="scorecards-{period}.csv"'
-    writer = csv.writer(response)
     header = ["vendor", "period", "overall_score", "standing", "probation"]
     for kpi in kpis:
         header += [f"{kpi.code}_actual", f"{kpi.code}_rag"]
@@ -173,49 +227,35 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         "attendance_client_pct",
         "attendance_vendor_pct",
     ]
-    writer.writerow(header)
-    for row in rows:
-        card = row["card"]
-        line = [
-            row["vendor"].slug,
-            period,
-            "" if card.overall_score is None else f"{card.overall_score:.1f}",
-            card.standing,
-            "yes" if card.probation else "no",
-        ]
-        for item in row["heat"]:
-            line += [
-                "" if item is None or item.actual is None else f"{item.actual:.2f}",
-                item.rag if item else "",
+
+    def lines():
+        # Figures stay numbers (a negative NPS is written as -12.0, not '-12.0); text
+        # cells are neutralised by csv_response.
+        for row in rows:
+            card = row["card"]
+            line = [
+                row["vendor"].slug,
+                period,
+                None if card.overall_score is None else round(card.overall_score, 1),
+                card.standing,
+                card.probation,
             ]
-        line += [
-            card.credit_at_risk if card.credits else "",
-            card.credit_earned if card.credits else "",
-            card.credit_currency,
-            row["disputes"]["total"],
-            row["factors"]["attendance_client"]
-            if row["factors"]["attendance_client"] is not None
-            else "",
-            row["factors"]["attendance_vendor"]
-            if row["factors"]["attendance_vendor"] is not None
-            else "",
-        ]
-        writer.writerow([_safe_cell(v) for v in line])
-    return response
+            for item in row["heat"]:
+                line += [
+                    None if item is None or item.actual is None else round(item.actual, 2),
+                    item.rag if item else "",
+                ]
+            line += [
+                card.credit_at_risk if card.credits else None,
+                card.credit_earned if card.credits else None,
+                card.credit_currency,
+                row["disputes"]["total"],
+                row["factors"]["attendance_client"],
+                row["factors"]["attendance_vendor"],
+            ]
+            yield line
 
-
-def _safe_cell(value) -> str:
-    """Keep spreadsheet formulas out of exported cells (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return csv_response(filename=csv_filename("scorecards", period), header=header, rows=lines())
 
 
 @login_required
@@ -234,7 +274,7 @@ def vendor_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     vendor = get_for_user(Vendor.objects.all(), request.user, slug=slug)
     kind, start, error = _period_or_default(request)
     card = scorecard_for(vendor.pk, kind, start)
-    chart = line_points(card.trend, width=600, height=160, pad=12)
+    chart = trend_chart(card.trend, band_bounds=[b for b, _ in bands()])
     published = list(
         PublishedScorecard.objects.visible_to(request.user)
         .filter(vendor=vendor)
@@ -248,7 +288,6 @@ def vendor_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
         "vendor": vendor,
         "card": card,
         "chart": chart,
-        "bands": band_lines(chart, [b for b, _ in bands()]),
         "period": card.period,
         "period_error": error,
         "period_choices": _period_choices(kind),
@@ -260,7 +299,7 @@ def vendor_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
         and card.overall_score is not None,
         "can_manage": can_manage(request.user),
         "is_client_side": is_client_side(request.user),
-        "print_mode": request.GET.get("print") == "1",
+        "missing_policy": missing_policy(),
     }
     return render(request, "scorecards/vendor_scorecard.html", context)
 
@@ -309,7 +348,7 @@ def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_published(request, scorecard, appeal_form, status: int = 200) -> HttpResponse:
     appeals = list(scorecard.appeals.select_related("kpi", "dispute", "raised_by"))
     appealed = {a.kpi.code for a in appeals}
-    is_vendor = request.user.is_partner and request.user.vendor_id == scorecard.vendor_id
+    is_vendor = speaks_for_vendor(request.user, scorecard.vendor_id)
     lines = scorecard.snapshot.get("kpis", [])
     appeal_form.fields["kpi"].choices = [
         (x["kpi"], x["name"]) for x in lines if x["kpi"] not in appealed
@@ -347,9 +386,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
         PublishedScorecard.objects.select_related("vendor"), request.user, pk=pk
     )
     form = AppealForm(request.POST, lines=scorecard.snapshot.get("kpis", []))
-    if not (request.user.is_partner and request.user.vendor_id == scorecard.vendor_id):
-        from django.core.exceptions import PermissionDenied
-
+    if not speaks_for_vendor(request.user, scorecard.vendor_id):
         raise PermissionDenied("Only the vendor appeals its scorecard.")
     if form.is_valid():
         try:
@@ -360,8 +397,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Appeal recorded as dispute {created.dispute.reference}.")
             return redirect(scorecard.get_absolute_url())

@@ -185,7 +185,7 @@ def sweep() -> tuple[float, dict[str, int], int, int]:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with transaction.atomic():
         started = time.perf_counter()
-        counts = run_all_sweeps(timezone.now(), trigger="command")
+        counts = run_all_sweeps(timezone.now(), trigger="command").counts
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

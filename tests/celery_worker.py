@@ -13,9 +13,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_worker(
-    queues: str, *, env: dict[str, str] | None = None, output: IO | int = subprocess.PIPE
+    queues: str,
+    *,
+    env: dict[str, str] | None = None,
+    output: IO | int = subprocess.PIPE,
+    pool: str = "solo",
 ) -> subprocess.Popen:
-    """``celery worker --pool=solo`` consuming ``queues`` (comma-separated)."""
+    """``celery worker --pool=solo`` consuming ``queues`` (comma-separated).
+
+    ``pool="prefork"`` runs one child process that executes the tasks: killing it is
+    a worker dying mid-task (the parent requeues the task and forks a new child).
+    """
     hostname = f"{queues.split(',')[0]}-{uuid.uuid4().hex[:4]}@%h"
     return subprocess.Popen(
         [
@@ -25,7 +33,8 @@ def start_worker(
             "-A",
             "vendorhub",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            "--concurrency=1",
             "--loglevel=INFO",
             "--without-mingle",
             "--without-gossip",
@@ -40,3 +49,12 @@ def start_worker(
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def worker_children(worker: subprocess.Popen) -> list[int]:
+    """The pool processes of a prefork worker (empty for a solo worker)."""
+    try:
+        with open(f"/proc/{worker.pid}/task/{worker.pid}/children") as children:
+            return [int(pid) for pid in children.read().split()]
+    except OSError:
+        return []

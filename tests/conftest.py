@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, UserFactory, VendorFactory
 from vendorhub.models import Role
+from vendorhub.tokens import api_token_issue
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,24 @@ def _fast_and_isolated(settings, tmp_path):
     settings.AXES_ENABLED = False
     # SECURE_SSL_REDIRECT would bounce the test client to https.
     settings.SECURE_SSL_REDIRECT = False
+    clear_test_cache()
+
+
+def clear_test_cache() -> None:
+    """Each test starts with an empty cache (rate-limit counters, delivery counts).
+
+    With REDIS_URL the cache is Redis, shared with the Celery broker: only this test
+    run's own keys (prefix ``vendorhub-test``, see settings) are deleted, never the
+    whole database.
+    """
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:
+        cache.clear()  # local memory: private to this process
+        return
+    redis = client(write=True)
+    keys = list(redis.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        redis.delete(*keys)
 
 
 @pytest.fixture(scope="session")
@@ -90,12 +109,12 @@ def client_for(client):
 
 @pytest.fixture
 def api_for():
-    """``api_for(user)``: a DRF client authenticated with the user's token."""
+    """``api_for(user)``: a DRF client authenticated with a freshly issued API token."""
 
     def make(user):
         api = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        key, _token = api_token_issue(user=user)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return api
 
     return make

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import MAX_INLINE_ROWS
 from .models import Notification, User, Vendor, VendorContact, VendorSite
 
 
@@ -25,12 +26,24 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     ]
 
 
-class VendorContactInline(admin.TabularInline):
+class BoundedInline(admin.TabularInline):
+    """An admin inline with the same row limit as the vendor form (see forms.py)."""
+
+    extra = 0
+    max_num = MAX_INLINE_ROWS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", MAX_INLINE_ROWS)
+        kwargs.setdefault("validate_max", True)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class VendorContactInline(BoundedInline):
     model = VendorContact
     extra = 0
 
 
-class VendorSiteInline(admin.TabularInline):
+class VendorSiteInline(BoundedInline):
     model = VendorSite
     extra = 0
 

@@ -5,6 +5,12 @@ cannot see the vendor the message is about, so a caller's mistake cannot leak da
 Each notification is also queued as an e-mail (the outbox, sent by a Celery task) for
 recipients who want e-mail immediately and have an address; digest users get theirs
 once a day, in-app-only users never.
+
+Callers notify *inside* the transaction of the change they announce, so the change and
+its notifications commit together or not at all; only the request to a worker to send
+the e-mails waits for the commit (``outbox.outbox_queued``), and a broker that is down
+then delays the e-mails without failing the request. This module imports no task:
+the outbox asks Celery for the sender by name.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .access import may_see_vendor
 from .models import EmailOutbox, Notification, NotificationDelivery, User
+from .outbox_kick import outbox_queued
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -30,7 +38,7 @@ def may_be_told_about(user: User, vendor: Vendor | None) -> bool:
         return False
     if vendor is None:
         return not user.is_partner
-    return not user.is_partner or user.vendor_id == vendor.pk
+    return may_see_vendor(user, vendor)
 
 
 def wants_email_now(user: User) -> bool:
@@ -50,7 +58,8 @@ def notify(
     now: datetime | None = None,
 ) -> list[Notification]:
     """One in-app notification per allowed recipient (duplicates collapsed), and an
-    outbox e-mail for those who want it now. Sending is enqueued after the commit."""
+    outbox e-mail for those who want it now, in the caller's transaction. The sender is
+    asked to run after the commit."""
     now = now or timezone.now()
     seen: set[int] = set()
     rows = []
@@ -76,7 +85,7 @@ def notify(
     ]
     if emails:
         EmailOutbox.objects.bulk_create(emails)
-        transaction.on_commit(enqueue_outbox)
+        outbox_queued()
     return notifications
 
 
@@ -105,12 +114,6 @@ def email_for_notification(
         send_after=now,
         created_at=now,
     )
-
-
-def enqueue_outbox() -> None:
-    from .tasks import send_outbox
-
-    send_outbox.delay()
 
 
 def mark_all_read(user: User, now) -> int:

@@ -1,17 +1,14 @@
-"""DRF permission and error handling named in settings.
+"""The DRF permission named in settings (errors: ``api_errors``).
 
-Kept apart from ``api.py``: DRF loads these while defining its own views, so this
+Kept apart from ``api.py``: DRF loads this while defining its own views, so this
 module must not import DRF views itself.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .access import can_manage
+from .access import acts_for_vendor, can_manage
 
 
 class RolePermission(BasePermission):
@@ -34,16 +31,20 @@ class RolePermission(BasePermission):
             return True
         return user.is_partner and action_name in getattr(view, "partner_write_actions", ())
 
+    def has_object_permission(self, request, view, obj) -> bool:
+        """A write to one object is for someone who acts for its vendor (the policy of
+        ``vendorhub.access``); the role rule above has already let the action through."""
+        if request.method in SAFE_METHODS:
+            return True
+        if getattr(view, "action", None) in getattr(view, "any_role_write_actions", ()):
+            return True  # the caller's own things (their notifications)
+        return acts_for_vendor(request.user, _vendor_of(obj))
 
-def exception_handler(exc, context):
-    """DRF's handler, plus model validation and integrity errors as 400 JSON, not 500."""
-    from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        exc = ValidationError(detail=detail)
-    elif isinstance(exc, IntegrityError):
-        exc = ValidationError(detail={"non_field_errors": ["This conflicts with existing data."]})
-    return drf_exception_handler(exc, context)
+def _vendor_of(obj) -> int | None:
+    """The vendor an object belongs to (a vendor is its own); ``None`` for shared rows."""
+    from .models import Vendor
+
+    if isinstance(obj, Vendor):
+        return obj.pk
+    return getattr(obj, "vendor_id", None)

@@ -1,4 +1,4 @@
-"""Reminders: exactly-once notifications from periodic sweeps, and the e-mail outbox.
+"""Reminders: exactly-once notifications from periodic sweeps, failures kept to one object.
 
 Each sweep is a plain function ``sweep_x(now) -> int`` registered with ``@register``;
 ``run_all_sweeps(now)`` runs them all (beat's ``send_reminders`` task and the
@@ -7,33 +7,58 @@ thinks is due. ``remind`` inserts a ``Reminder`` row whose unique key names the 
 the object, the stage and the due instant, in the same transaction as the in-app
 notifications and the e-mail outbox rows: a retried, repeated or concurrent sweep hits
 the unique key and sends nothing; a worker killed before the commit leaves nothing
-behind, so the next run sends it. E-mail leaves through the outbox (``send_outbox``).
+behind, so the next run sends it. E-mail leaves through the outbox (``outbox.py``).
+
+**One bad row never stops a sweep.** A sweep hands each object's work to
+``isolated(obj, work)``: its own transaction (a savepoint inside an outer one). If it
+raises, that object's writes are rolled back, the failure is logged and recorded as an
+open ``SweepFailure`` (shown to managers on the operations page, cleared by the next
+complete run that no longer fails on it) and the sweep goes on. ``isolated_chunk`` is
+the same for set-based work on a chunk of objects: one transaction for the chunk, and
+if it fails each object again alone, so a bad row costs its chunk one retry, not the
+run. A lost database connection is not an object's fault: it is re-opened and the
+object tried once more; if that fails too the sweep stops and the next run resumes.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 
 from .models import (
-    EmailOutbox,
-    Notification,
-    NotificationDelivery,
-    OutboxStatus,
     Reminder,
     Role,
+    SweepFailure,
     SweepRun,
     User,
 )
-from .notifications import absolute_url, enqueue_outbox, notify
+from .notifications import notify
+from .outbox import register_relevance
+from .outbox_kick import kicks_deferred
+
+__all__ = [
+    "SWEEPS",
+    "SweepOutcome",
+    "isolated",
+    "isolated_chunk",
+    "keyset_chunks",
+    "register",
+    "register_relevance",
+    "remind",
+    "run_all_sweeps",
+    "sweep_failure_record",
+]
 
 if TYPE_CHECKING:
     from .models import Vendor
@@ -42,57 +67,240 @@ logger = logging.getLogger(__name__)
 
 Sweep = Callable[[datetime], int]
 SWEEPS: dict[str, Sweep] = {}
-# "app_label.model" -> predicate(ids) -> the ids still worth reminding about.
-RELEVANCE: dict[str, Callable[[set[int]], set[int]]] = {}
+# A run that has not finished after this long died (the sweep task's hard time limit).
+RUN_LIFETIME = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 300) + 60)
 
-OUTBOX_MAX_ATTEMPTS = 5
-OUTBOX_STALE_AFTER = timedelta(minutes=10)
+
+@dataclass
+class _RunContext:
+    run: SweepRun | None
+    sweep: str = ""
+    failures: list[str] = field(default_factory=list)
+
+
+_context: ContextVar[_RunContext | None] = ContextVar("sweep_run", default=None)
 
 
 def register(name: str) -> Callable[[Sweep], Sweep]:
-    """Add a sweep to ``run_all_sweeps`` (apps register theirs in ``AppConfig.ready``)."""
+    """Add a sweep to ``run_all_sweeps`` (apps register theirs in ``AppConfig.ready``).
 
-    def decorator(func: Sweep) -> Sweep:
-        SWEEPS[name] = func
-        return func
-
-    return decorator
-
-
-def register_relevance(
-    model_label: str,
-) -> Callable[[Callable[[set[int]], set[int]]], Callable[[set[int]], set[int]]]:
-    """Register how to tell whether reminders about objects of a model still matter.
-
-    An e-mail waiting in the outbox about a dispute that was resolved (or a meeting that
-    was cancelled) in the meantime is dropped instead of sent.
+    The registered function, called by a run or on its own, knows its name (failures
+    are recorded under it), asks for one e-mail sender at its end rather than one per
+    reminder, and clears the failures it no longer meets once it completes.
     """
 
-    def decorator(func):
-        RELEVANCE[model_label] = func
-        return func
+    def decorator(func: Sweep) -> Sweep:
+        @functools.wraps(func)
+        def sweep(now: datetime) -> int:
+            outer = _context.get()
+            context = _RunContext(run=outer.run if outer else None, sweep=name)
+            token = _context.set(context)
+            started = timezone.now()
+            try:
+                with kicks_deferred():
+                    count = func(now)
+            finally:
+                _context.reset(token)
+                if outer is not None:
+                    outer.failures.extend(context.failures)
+            SweepFailure.objects.filter(
+                sweep=name, cleared_at__isnull=True, last_failed_at__lt=started
+            ).update(cleared_at=timezone.now())
+            return count
+
+        SWEEPS[name] = sweep
+        return sweep
 
     return decorator
 
 
-def run_all_sweeps(now: datetime, *, trigger: str = "beat") -> dict[str, int]:
-    """Run every registered sweep once; one failing sweep does not stop the others."""
-    run = SweepRun.objects.create(started_at=timezone.now(), now=now, trigger=trigger)
-    counts: dict[str, int] = {}
-    errors = []
-    for name, sweep in SWEEPS.items():
+# --- Failure isolation --------------------------------------------------------------
+def _connection_lost() -> bool:
+    """True when the database connection itself is gone (not this object's fault)."""
+    return connection.connection is not None and not connection.is_usable()
+
+
+def _reconnect() -> bool:
+    """Drop a dead connection so the next query opens a new one (outside transactions)."""
+    if connection.in_atomic_block:
+        return False
+    connection.close()
+    return True
+
+
+def isolated(obj: Any, work: Callable[[], int], *, detail: str = "") -> int:
+    """Do one object's work in its own transaction; if it fails, only that object does.
+
+    Returns what ``work`` returned, or 0 after a failure (logged and recorded). A time
+    limit is not a failure of the object: it stops the sweep.
+    """
+    for attempt in (1, 2):
         try:
-            counts[name] = sweep(now)
-        except Exception as exc:  # reported, and the next run tries again
-            logger.exception("Reminder sweep %s failed", name)
-            errors.append(f"{name}: {exc.__class__.__name__}: {exc}")
+            with transaction.atomic():
+                return work()
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as exc:
+            if _connection_lost():
+                if attempt == 1 and _reconnect():
+                    logger.warning("Database connection lost; retrying %r", obj)
+                    continue
+                raise
+            sweep_failure_record(obj, exc, detail=detail)
+            return 0
+    return 0
+
+
+def isolated_chunk[T](
+    objs: Sequence[T],
+    together: Callable[[Sequence[T]], int],
+    alone: Callable[[T], int],
+    *,
+    detail: Callable[[T], str] | None = None,
+) -> int:
+    """Set-based work on a chunk in one transaction; if that fails, each object alone
+    (``isolated``), so one bad row costs its chunk a retry and nothing more."""
+    try:
+        with transaction.atomic():
+            return together(objs)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        if _connection_lost() and not _reconnect():
+            raise
+        logger.warning("A chunk of %s objects failed; retrying one by one", len(objs))
+    return sum(
+        isolated(obj, functools.partial(alone, obj), detail=detail(obj) if detail else "")
+        for obj in objs
+    )
+
+
+def keyset_chunks[M: Model](queryset: QuerySet[M], size: int = 500) -> Iterator[list[M]]:
+    """``queryset`` in primary-key order, ``size`` rows per query. No cursor stays open
+    between chunks, so a connection lost meanwhile costs one reconnect, not the sweep."""
+    last = None
+    while True:
+        page = queryset.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        try:
+            rows = list(page[:size])
+        except DatabaseError:
+            if not (_connection_lost() and _reconnect()):
+                raise
+            rows = list(page[:size])
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        last = rows[-1].pk
+
+
+def _describe(obj: Any) -> tuple[str, int | None, str, str]:
+    """(object type, id, text, url) of whatever a sweep failed on, never raising."""
+    meta = getattr(obj, "_meta", None)
+    label = meta.label_lower if meta else type(obj).__name__
+    pk = getattr(obj, "pk", None)
+    try:
+        text = str(obj)
+    except Exception:
+        text = f"{label} #{pk}"
+    try:
+        url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+    except Exception:
+        url = ""
+    return label, pk if isinstance(pk, int) else None, text[:200], url[:500]
+
+
+def sweep_failure_record(obj: Any, exc: BaseException, *, detail: str = "") -> None:
+    """Log and record that the current sweep failed on ``obj`` (kept open until it
+    stops failing), and count it for the current run."""
+    context = _context.get()
+    sweep = context.sweep if context else "unknown"
+    label, pk, text, url = _describe(obj)
+    error = f"{exc.__class__.__name__}: {exc}".strip()[:2000]
+    logger.error("Sweep %s failed on %s #%s %s: %s", sweep, label, pk, detail, error, exc_info=exc)
+    if context is not None:
+        context.failures.append(f"{sweep}: {label} #{pk} “{text}” {detail} — {error}")
+    now = timezone.now()
+    values = {
+        "error": error,
+        "last_failed_at": now,
+        "run": context.run if context else None,
+        "object_repr": text,
+        "url": url,
+    }
+    key = {"sweep": sweep, "object_type": label, "object_id": pk, "detail": detail[:100]}
+    for _ in range(2):
+        open_failure = SweepFailure.objects.filter(cleared_at__isnull=True, **key)
+        if open_failure.update(occurrences=F("occurrences") + 1, **values):
+            return
+        try:
+            with transaction.atomic():
+                SweepFailure.objects.create(first_failed_at=now, **key, **values)
+            return
+        except IntegrityError:
+            continue  # a concurrent run recorded it first: count this one on it
+
+
+# --- Running every sweep ------------------------------------------------------------
+@dataclass
+class SweepOutcome:
+    """What one run of every sweep did: counts, objects that failed, sweeps that stopped."""
+
+    run: SweepRun
+    counts: dict[str, int]
+    failures: list[str]
+    errors: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.errors
+
+    def summary(self) -> str:
+        lines = [f"{len(self.failures)} object(s) failed:"] if self.failures else []
+        lines += [f"  {line}" for line in self.failures]
+        if self.errors:
+            lines.append(f"{len(self.errors)} sweep(s) stopped:")
+            lines += [f"  {line}" for line in self.errors]
+        return "\n".join(lines)
+
+
+def run_all_sweeps(now: datetime, *, trigger: str = "beat") -> SweepOutcome:
+    """Run every registered sweep once. An object that fails is its sweep's only loss;
+    a sweep that stops (database gone) does not stop the others. The run stays
+    unfinished (``finished_at`` empty) if the process dies before its end."""
+    run = SweepRun.objects.create(started_at=timezone.now(), now=now, trigger=trigger)
+    context = _RunContext(run=run)
+    token = _context.set(context)
+    counts: dict[str, int] = {}
+    errors: list[str] = []
+    try:
+        with kicks_deferred():
+            for name, sweep in SWEEPS.items():
+                try:
+                    counts[name] = sweep(now)
+                except SoftTimeLimitExceeded:
+                    errors.append(f"{name}: stopped by the time limit; the next run resumes")
+                    _finish(run, counts, context.failures, errors)
+                    raise
+                except Exception as exc:  # reported; the next run tries again
+                    logger.exception("Reminder sweep %s stopped", name)
+                    errors.append(f"{name}: {exc.__class__.__name__}: {exc}")
+                    if _connection_lost():
+                        _reconnect()
+    finally:
+        _context.reset(token)
+    _finish(run, counts, context.failures, errors)
+    return SweepOutcome(run=run, counts=counts, failures=context.failures, errors=errors)
+
+
+def _finish(run: SweepRun, counts: dict[str, int], failures: list[str], errors: list[str]):
     run.finished_at = timezone.now()
     run.counts = counts
+    run.failure_count = len(failures)
     run.error = "\n".join(errors)
-    run.save(update_fields=["finished_at", "counts", "error"])
-    if errors:
-        raise RuntimeError("; ".join(errors))
-    return counts
+    run.save(update_fields=["finished_at", "counts", "failure_count", "error"])
 
 
 def as_instant(due: datetime | date | None) -> datetime | None:
@@ -172,144 +380,3 @@ def remind(
             return False  # sent by an earlier or concurrent run
         raise
     return True
-
-
-# --- Outbox --------------------------------------------------------------------------
-def claim_outbox(now: datetime, *, batch: int = 50) -> list[EmailOutbox]:
-    """Claim up to ``batch`` due e-mails; concurrent senders never get the same row."""
-    with transaction.atomic():
-        rows = list(
-            EmailOutbox.objects.due(now)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("reminder")
-            .order_by("send_after", "id")[:batch]
-        )
-        ids = [row.pk for row in rows]
-        EmailOutbox.objects.filter(pk__in=ids).update(status=OutboxStatus.CLAIMED, claimed_at=now)
-    return rows
-
-
-def irrelevant_rows(rows: list[EmailOutbox]) -> set[int]:
-    """Outbox rows whose reminder's object was closed, cancelled or deleted meanwhile."""
-    wanted: dict[str, set[int]] = {}
-    for row in rows:
-        reminder = row.reminder
-        if reminder and reminder.object_type in RELEVANCE and reminder.object_id:
-            wanted.setdefault(reminder.object_type, set()).add(reminder.object_id)
-    still = {label: RELEVANCE[label](ids) for label, ids in wanted.items()}
-    return {
-        row.pk
-        for row in rows
-        if row.reminder
-        and row.reminder.object_type in still
-        and row.reminder.object_id not in still[row.reminder.object_type]
-    }
-
-
-def send_outbox(now: datetime, *, batch: int = 50) -> int:
-    """Send claimed e-mails; a failure is retried up to OUTBOX_MAX_ATTEMPTS, then kept.
-
-    An e-mail about something that stopped mattering (closed, cancelled, deleted) since
-    its reminder was decided is dropped, not sent.
-    """
-    sent = 0
-    rows = claim_outbox(now, batch=batch)
-    dropped = irrelevant_rows(rows)
-    if dropped:
-        EmailOutbox.objects.filter(pk__in=dropped).update(
-            status=OutboxStatus.DROPPED, claimed_at=None, last_error="No longer relevant."
-        )
-    for row in rows:
-        if row.pk in dropped:
-            continue
-        message = EmailMultiAlternatives(
-            subject=row.subject,
-            body=row.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[row.to_email],
-        )
-        if row.body_html:
-            message.attach_alternative(row.body_html, "text/html")
-        try:
-            message.send()
-        except Exception as exc:  # SMTP errors of every kind end up in the outbox row
-            attempts = row.attempts + 1
-            EmailOutbox.objects.filter(pk=row.pk).update(
-                attempts=attempts,
-                last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
-                status=OutboxStatus.FAILED
-                if attempts >= OUTBOX_MAX_ATTEMPTS
-                else OutboxStatus.PENDING,
-                send_after=now + timedelta(minutes=2**attempts),
-                claimed_at=None,
-            )
-            continue
-        EmailOutbox.objects.filter(pk=row.pk).update(
-            status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=row.attempts + 1
-        )
-        sent += 1
-    return sent
-
-
-def requeue_stale_claims(now: datetime, *, older_than: timedelta = OUTBOX_STALE_AFTER) -> int:
-    """Put back e-mails claimed by a sender that died before marking them."""
-    return EmailOutbox.objects.stale_claims(now, older_than).update(
-        status=OutboxStatus.PENDING, claimed_at=None
-    )
-
-
-# --- Daily digest ----------------------------------------------------------------------
-def send_digests(now: datetime) -> int:
-    """One e-mail a day per digest user with the unread notifications of the last 24 h."""
-    since = now - timedelta(days=1)
-    users = User.objects.filter(
-        is_active=True, notification_delivery=NotificationDelivery.DIGEST
-    ).exclude(email="")
-    pending = (
-        Notification.objects.filter(
-            recipient__in=users, created_at__gte=since, created_at__lt=now, read_at__isnull=True
-        )
-        .select_related("recipient")
-        .order_by("recipient_id", "-created_at")
-    )
-    by_user: dict[int, list[Notification]] = {}
-    for notification in pending:
-        by_user.setdefault(notification.recipient_id, []).append(notification)
-    count = 0
-    day = now.astimezone(timezone.UTC).date()
-    for items in by_user.values():
-        user = items[0].recipient
-        key = f"digest:user:{user.pk}:{day.isoformat()}"
-        context = {
-            "user": user,
-            "items": [
-                {"message": n.message, "url": absolute_url(n.url) if n.url else ""} for n in items
-            ],
-            "preferences_url": absolute_url("/accounts/profile/"),
-        }
-        try:
-            with transaction.atomic():
-                reminder = Reminder.objects.create(
-                    key=key,
-                    kind="digest",
-                    stage=day.isoformat(),
-                    message=f"Daily digest: {len(items)} notifications",
-                    recipient_count=1,
-                    created_at=now,
-                )
-                EmailOutbox.objects.create(
-                    recipient=user,
-                    to_email=user.email,
-                    subject=f"[VendorHub] Your daily digest: {len(items)} new",
-                    body_text=render_to_string("email/digest.txt", context),
-                    body_html=render_to_string("email/digest.html", context),
-                    reminder=reminder,
-                    send_after=now,
-                    created_at=now,
-                )
-        except IntegrityError:
-            continue
-        count += 1
-    if count:
-        transaction.on_commit(enqueue_outbox)
-    return count

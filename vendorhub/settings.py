@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "meetings",
     "disputes",
     "scorecards",
+    "platforms",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,7 +66,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the query string: a NUL there is a 400, never a 500.
+    "vendorhub.middleware.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After htmx: appends pending messages ("Saved") to htmx fragments, out of band.
+    "vendorhub.middleware.HtmxMessagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns lock-outs into a response.
     "axes.middleware.AxesMiddleware",
@@ -108,6 +112,9 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "vendorhub.context_processors.navigation",
             ],
+            # Human labels and dates (``human_date``, ``kind_label``, ``kpi_label`` …) are
+            # available in every template without {% load %}: README "UI conventions".
+            "builtins": ["vendorhub.templatetags.labels"],
         },
     },
 ]
@@ -123,12 +130,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = env("REDIS_URL", default="")
+# Every client of Redis (cache, broker, result store) gives up after these many seconds
+# instead of waiting for ever on a frozen or half-open server: a request or a worker
+# then gets an error it handles, never a hang.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=2.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=3.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "vendorhub",
+            # Tests clear their own prefix between tests (tests/conftest.py).
+            "KEY_PREFIX": "vendorhub-test" if TESTING else "vendorhub",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "health_check_interval": 10,
+            },
         }
     }
 else:
@@ -156,6 +174,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The same client address everywhere (our throttles, DRF, axes): REMOTE_ADDR, or the
+# address the last TRUSTED_PROXY_COUNT proxies of our own put in X-Forwarded-For.
+# Behind one reverse proxy (the docker-compose deployment behind TLS), set it to 1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "vendorhub.ratelimit.client_ip"
+# Log-in page and POST /api/v1/auth/token/ share these (see vendorhub/ratelimit.py).
+LOGIN_RATE_PER_IP = env("LOGIN_RATE_PER_IP", default=env("API_LOGIN_THROTTLE", default="10/min"))
+LOGIN_FAILURES_PER_USERNAME = env("LOGIN_FAILURES_PER_USERNAME", default="20/h")
+PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", default="10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env("PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
+# API tokens are stored as SHA-256 digests and expire (a new log-in issues a new one).
+API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_LIFETIME_DAYS", default=30))
+API_TOKEN_MAX_PER_USER = 10
 
 # --- Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -169,7 +200,23 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the static tree and are served only by access-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Every upload passes vendorhub.uploads.upload_check (types by parsed content, limits).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_MAX_EXPANDED_BYTES = env.int("UPLOAD_MAX_EXPANDED_BYTES", default=100 * 1024 * 1024)
+UPLOAD_MAX_ZIP_ENTRIES = 1000
+UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
+# Bytes past UPLOAD_MAX_BYTES never reach memory or a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "vendorhub.uploads.handlers.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Optional virus scan (ClamAV's clamd): a Unix socket, or a host and port. Unset: no
+# scan; set but unreachable: uploads are refused rather than stored unscanned.
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_HOST = env("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -240,10 +287,20 @@ if not DEBUG and not TESTING:
 # --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "vendorhub.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["vendorhub.permissions.RolePermission"],
+    # JSON only: DRF's browsable renderer ships Bootstrap templates with inline styles and
+    # scripts that the strict CSP refuses. People explore the API in the interactive docs
+    # (/api/v1/docs/, drf-spectacular's Swagger UI, served CSP-clean).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSON parser with a nesting limit: 5,000 nested brackets are a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "vendorhub.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -251,8 +308,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"login": env("API_LOGIN_THROTTLE", default="10/min")},
-    "EXCEPTION_HANDLER": "vendorhub.permissions.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "EXCEPTION_HANDLER": "vendorhub.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -339,7 +396,45 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
+if REDIS_URL:
+    # No wait on Redis is unbounded: a publish or an ack on a frozen server fails after
+    # the socket timeout; a worker whose BRPOP connection went half-open drops it
+    # after brpop_timeout + health_check_interval and reconnects.
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+    }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+    CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+    CELERY_REDIS_SOCKET_KEEPALIVE = True
+    CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 10
+    # The result store's own reconnect loop (20 tries by default) is bounded too.
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = True
+# A publish tries twice, quickly: the work it announces is already in the database
+# (outbox, reminders), and beat picks it up if the broker is away.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+
+# --- E-mail outbox ---------------------------------------------------------------
+# A failed e-mail is retried (1, 2, 4 … 30 minutes apart) for this long, then kept as
+# failed for a manager to send again from the operations page.
+OUTBOX_RETRY_WINDOW = timedelta(hours=env.float("OUTBOX_RETRY_HOURS", default=24))
+# Seconds one send_outbox task drains the outbox before leaving the rest to the next.
+OUTBOX_TIME_BUDGET = env.float("OUTBOX_TIME_BUDGET", default=20)
+# An e-mail whose sender died during the SMTP transaction may have been delivered.
+# False (default): hold it as "unknown" for a manager. True: send it again with the
+# same Message-ID — only if your relay or recipients de-duplicate by Message-ID.
+OUTBOX_RESEND_UNKNOWN = env.bool("OUTBOX_RESEND_UNKNOWN", default=False)
 
 # --- Logging -----------------------------------------------------------------------
 LOGGING = {
@@ -351,6 +446,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

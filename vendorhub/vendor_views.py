@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -14,7 +15,9 @@ from django.views.decorators.http import require_GET
 from .access import get_for_manager, get_for_user, is_client_side, manager_required
 from .audit import recent_changes
 from .forms import VendorContactFormSet, VendorFilterForm, VendorForm, VendorSiteFormSet
+from .formtools import add_errors
 from .models import Vendor
+from .services import vendor_save
 
 PAGE_SIZE = 25
 
@@ -76,13 +79,17 @@ def _save_vendor_form(request: HttpRequest, vendor: Vendor | None) -> HttpRespon
     sites = VendorSiteFormSet(request.POST or None, instance=form.instance, prefix="sites")
     if request.method == "POST":
         if form.is_valid() and contacts.is_valid() and sites.is_valid():
-            with transaction.atomic():
-                saved = form.save()
-                contacts.instance = sites.instance = saved
-                contacts.save()
-                sites.save()
-            messages.success(request, f"{saved.name} was saved.")
-            return redirect(saved)
+            try:
+                with transaction.atomic():
+                    saved = vendor_save(vendor=form.save(commit=False), by=request.user)
+                    contacts.instance = sites.instance = saved
+                    contacts.save()
+                    sites.save()
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"{saved.name} was saved.")
+                return redirect(saved)
         messages.error(request, "Please correct the errors below; nothing was saved.")
     return render(
         request,

@@ -8,7 +8,6 @@ from django import template
 from django.utils import timezone
 
 from ..models import Dispute
-from ..views import ageing_buckets
 
 register = template.Library()
 
@@ -27,6 +26,6 @@ def vendor_disputes(vendor, user) -> dict[str, Any]:
     return {
         "vendor": vendor,
         "open_disputes": rows,
-        "ageing": ageing_buckets(open_disputes, now),
-        "can_raise": user.is_manager or (user.is_partner and user.vendor_id == vendor.pk),
+        "ageing": open_disputes.ageing_buckets(now),
+        "user": user,
     }

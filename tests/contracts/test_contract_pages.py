@@ -27,6 +27,9 @@ def contract_payload(vendor, **overrides):
         "service_credit_at_risk_percent": "10",
         "service_credit_cap_percent": "12",
         "service_credit_allocation": '{"service_level": 60, "csat": 40}',
+        "service_level_threshold_seconds": "20",
+        "abandon_treatment": "count_against",
+        "short_abandon_seconds": "5",
     }
     data.update(overrides)
     return data

@@ -8,19 +8,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.models import Document
-from contracts.uploads import DOCX, PDF, sanitize_filename, validate_document
+from tests.security.corpus import make_docx, make_pdf, make_png
+from vendorhub.uploads import (
+    CONTRACT_DOCUMENT_TYPES,
+    DOCX,
+    PDF,
+    sanitize_filename,
+    upload_check,
+)
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
+PDF_BYTES = make_pdf()
 
 
 def docx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+    return make_docx()
 
 
 def media_files(settings) -> list:
@@ -41,7 +44,7 @@ def test_pdf_is_stored_under_a_random_name_and_downloads_as_attachment(
     response = upload(client_for(manager), contract_a, "Signed MSA (final).pdf", PDF_BYTES)
     assert response.status_code == 302
     document = Document.objects.get()
-    assert document.content_type == PDF
+    assert document.content_type == PDF.content_type
     assert document.original_name == "Signed MSA (final).pdf"
     assert "Signed" not in document.file.name and document.file.name.endswith(".pdf")
     assert str(settings.MEDIA_ROOT) in document.file.path
@@ -50,19 +53,21 @@ def test_pdf_is_stored_under_a_random_name_and_downloads_as_attachment(
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Cache-Control"] == "private, no-store"
     assert b"".join(download.streaming_content) == PDF_BYTES
 
 
 def test_docx_is_recognised_by_content(client_for, manager, contract_a):
     response = upload(client_for(manager), contract_a, "sow.docx", docx_bytes())
     assert response.status_code == 302
-    assert Document.objects.get().content_type == DOCX
+    assert Document.objects.get().content_type == DOCX.content_type
 
 
 def test_html_renamed_pdf_is_refused_and_nothing_stored(client_for, manager, contract_a, settings):
     response = upload(client_for(manager), contract_a, "invoice.pdf", b"<html><script>x</script>")
     assert response.status_code == 400
-    assert b"Only PDF and Word" in response.content
+    assert b"Only PDF or Word (.docx) files are accepted" in response.content
     assert not Document.objects.exists()
     assert media_files(settings) == []
 
@@ -97,7 +102,7 @@ def test_path_traversal_name_is_refused_by_the_check():
     crafted = SimpleUploadedFile("x.pdf", PDF_BYTES)
     crafted._name = "../../etc/passwd.pdf"  # what a caller building files itself could pass
     with pytest.raises(ValidationError, match="file name is not allowed"):
-        validate_document(crafted)
+        upload_check(uploaded_file=crafted, allowed=CONTRACT_DOCUMENT_TYPES)
 
 
 def test_sanitised_display_name_drops_directories():
@@ -122,3 +127,24 @@ def test_executive_and_partner_may_not_upload(
     assert upload(client_for(partner_a), contract_a, "a.pdf", PDF_BYTES).status_code == 403
     assert upload(client_for(partner_b), contract_a, "a.pdf", PDF_BYTES).status_code == 404
     assert not Document.objects.exists()
+
+
+def test_an_image_is_not_a_contract_document(client_for, manager, contract_a, settings):
+    response = upload(client_for(manager), contract_a, "scan.png", make_png())
+    assert response.status_code == 400
+    assert b"Only PDF or Word (.docx) files are accepted" in response.content
+    assert not Document.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_a_huge_upload_is_refused_with_its_real_size_and_never_fully_stored(
+    client_for, manager, contract_a, settings
+):
+    """The upload handler stops keeping bytes past the limit but reports the true size."""
+    settings.UPLOAD_MAX_BYTES = 4096
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # force the temporary-file path
+    response = upload(client_for(manager), contract_a, "big.pdf", PDF_BYTES + b"%" * 300_000)
+    assert response.status_code == 400
+    assert "The file is 293.4\xa0KB; the limit is 4.0\xa0KB" in response.content.decode()
+    assert not Document.objects.exists()
+    assert media_files(settings) == []

@@ -1,12 +1,14 @@
-"""Evidence: PDF/DOCX only (contracts' upload rules), served through a scoped view."""
+"""Evidence: checked by the core upload rules (vendorhub.uploads), served through a scoped
+view. The hostile corpus is in tests/security/test_uploads_hostile.py."""
 
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disputes.models import DisputeEvent
+from tests.security.corpus import make_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = make_pdf()
 
 
 def test_partner_attaches_evidence_and_can_download_it(dispute_a, partner_a, api_for, client_for):

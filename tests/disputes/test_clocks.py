@@ -95,7 +95,7 @@ def test_reopening_starts_a_new_resolution_clock(manager, vendor_a):
 def test_severity_change_rederives_due_dates(manager, vendor_a, api_for):
     d = make_dispute(vendor=vendor_a, by=manager, severity="low", now=T0)
     response = api_for(manager).patch(
-        f"/api/v1/disputes/{d.pk}/", {"severity": "critical"}, format="json"
+        f"/api/v1/disputes/{d.pk}/", {"severity": "critical", "version": d.version}, format="json"
     )
     assert response.status_code == 200, response.content
     d.refresh_from_db()

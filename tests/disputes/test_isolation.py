@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disputes import services
+from tests.security.corpus import make_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = make_pdf()
 
 PAGE_GETS = ["", "edit/"]
 PAGE_POSTS = ["transition/", "comment/", "respond/", "playbook/", "clock/"]

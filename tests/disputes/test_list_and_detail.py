@@ -68,7 +68,7 @@ def test_csv_export_follows_the_filters(manager, vendor_a, vendor_b, client_for)
     a = make_dispute(vendor=vendor_a, by=manager)
     b = make_dispute(vendor=vendor_b, by=manager)
     response = client_for(manager).get(f"/disputes/export.csv?vendor={vendor_a.slug}")
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert body.splitlines()[0].startswith("reference,vendor,type")
     assert a.reference in body and b.reference not in body

@@ -110,7 +110,7 @@ def test_escalation_sets_level_one(manager, vendor_a):
 def test_api_transition_returns_the_updated_dispute(dispute_a, partner_a, api_for):
     response = api_for(partner_a).post(
         f"/api/v1/disputes/{dispute_a.pk}/transition/",
-        {"to": "vendor_responded", "note": "See our root cause"},
+        {"to": "vendor_responded", "note": "See our root cause", "version": dispute_a.version},
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -119,7 +119,9 @@ def test_api_transition_returns_the_updated_dispute(dispute_a, partner_a, api_fo
 
 def test_api_illegal_transition_is_400_with_a_message(dispute_a, manager, api_for):
     response = api_for(manager).post(
-        f"/api/v1/disputes/{dispute_a.pk}/transition/", {"to": "closed"}, format="json"
+        f"/api/v1/disputes/{dispute_a.pk}/transition/",
+        {"to": "closed", "version": dispute_a.version},
+        format="json",
     )
     assert response.status_code == 400
     assert "cannot move to" in response.json()["to"][0]
@@ -149,7 +151,7 @@ def test_api_stale_version_is_409_and_changes_nothing(dispute_a, manager, api_fo
 def test_api_expected_status_mismatch_is_409(dispute_a, manager, api_for):
     response = api_for(manager).post(
         f"/api/v1/disputes/{dispute_a.pk}/transition/",
-        {"to": "escalated", "expected_status": "open"},
+        {"to": "escalated", "expected_status": "open", "version": dispute_a.version},
         format="json",
     )
     assert response.status_code == 409
@@ -158,7 +160,9 @@ def test_api_expected_status_mismatch_is_409(dispute_a, manager, api_for):
 def test_api_partner_may_not_close(dispute_a, manager, partner_a, api_for):
     services.dispute_transition(dispute=dispute_a, to="escalated", by=manager)
     response = api_for(partner_a).post(
-        f"/api/v1/disputes/{dispute_a.pk}/transition/", {"to": "under_review"}, format="json"
+        f"/api/v1/disputes/{dispute_a.pk}/transition/",
+        {"to": "under_review", "version": dispute_a.version},
+        format="json",
     )
     assert response.status_code == 403
     dispute_a.refresh_from_db()

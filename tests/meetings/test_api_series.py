@@ -63,9 +63,15 @@ def test_partner_sees_own_vendors_series_only(api_for, partner_a, vendor_a, vend
     api = api_for(partner_a)
     assert [row["id"] for row in api.get(URL).json()["results"]] == [own.pk]
     assert api.get(f"{URL}{other.pk}/").status_code == 404
-    # Partners never edit series: refused before any lookup (same for any id).
-    assert api.patch(f"{URL}{other.pk}/", {"title": "x"}, format="json").status_code == 403
+    # Another vendor's series is not there for them (404, as for a made-up id); their
+    # own vendor's is, and their role may not edit it (403).
+    assert api.patch(f"{URL}{other.pk}/", {"title": "x"}, format="json").status_code == 404
+    assert api.patch(f"{URL}999999/", {"title": "x"}, format="json").status_code == 404
+    assert api.patch(f"{URL}{own.pk}/", {"title": "x"}, format="json").status_code == 403
     assert api.post(URL, _payload(), format="json").status_code == 403
+    other.refresh_from_db()
+    own.refresh_from_db()
+    assert other.title != "x" and own.title != "x"
 
 
 def test_series_list_has_a_bounded_number_of_queries(

@@ -69,7 +69,7 @@ def test_reminder_for_a_meeting_cancelled_meanwhile_is_not_emailed(meeting):
     from django.core import mail
 
     from vendorhub.models import EmailOutbox
-    from vendorhub.reminders import send_outbox
+    from vendorhub.outbox import send_outbox
 
     sweep_upcoming_meetings(START - timedelta(hours=12))
     Meeting.objects.filter(pk=meeting.pk).update(status="cancelled")

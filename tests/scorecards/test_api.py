@@ -52,12 +52,15 @@ def test_bulk_upsert_creates_then_updates(api_for, manager, vendor_a):
         "created": 2,
         "updated": 0,
     }
+    # Changing existing rows names the version read (optimistic concurrency).
+    items = [{**item, "version": 1} for item in items]
     items[0]["value"] = 90
     assert api.post("/api/v1/measurements/", items, format="json").json() == {
         "created": 0,
         "updated": 2,
     }
-    assert Measurement.objects.get(period_start=date(2025, 3, 3)).value == 90
+    changed = Measurement.objects.get(period_start=date(2025, 3, 3))
+    assert changed.value == 90 and changed.version == 2
 
 
 def test_single_measurement_post_returns_201_and_public_fields(api_for, manager, vendor_a):

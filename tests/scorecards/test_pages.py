@@ -132,7 +132,7 @@ def test_measurement_form_saves_and_rejects_bad_percent(client_for, manager, ven
 def test_dashboard_export_is_csv_for_the_client_side(client_for, executive, data):
     response = client_for(executive).get("/scorecards/dashboard/export.csv?period=2025-03")
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("vendor,period,overall_score")
     assert {line.split(",")[0] for line in lines[1:]} == {"acme-contact", "borealis-cx"}
 

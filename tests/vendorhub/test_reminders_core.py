@@ -9,8 +9,10 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from vendorhub.digests import send_digests
 from vendorhub.models import EmailOutbox, Notification, OutboxStatus, Reminder
-from vendorhub.reminders import remind, requeue_stale_claims, send_digests, send_outbox
+from vendorhub.outbox import requeue_stale_claims, send_outbox
+from vendorhub.reminders import remind
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -83,7 +85,9 @@ def test_outbox_sends_html_and_text_with_a_preferences_link(manager, vendor_a):
 
 
 @pytest.mark.django_db
-def test_failed_delivery_is_retried_later_then_kept_as_failed(manager, vendor_a, settings):
+def test_failed_delivery_is_retried_with_capped_backoff_for_the_window_then_failed(
+    manager, vendor_a, settings
+):
     # A real SMTP connection to a port where nothing listens.
     settings.MAILERS = {
         "default": {
@@ -91,16 +95,25 @@ def test_failed_delivery_is_retried_later_then_kept_as_failed(manager, vendor_a,
             "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 2},
         }
     }
+    settings.OUTBOX_RETRY_WINDOW = timedelta(hours=3)
     send(vendor_a, [manager])
-    now = NOW
-    for attempt in range(1, 6):
+    now, gaps = NOW, []
+    while True:
         assert send_outbox(now) == 0
         row = EmailOutbox.objects.get()
-        assert row.attempts == attempt
-        assert "ConnectionRefused" in row.last_error or "Error" in row.last_error
+        assert "ConnectionRefused" in row.last_error
+        if row.status == OutboxStatus.FAILED:
+            break
+        assert row.status == OutboxStatus.PENDING
         assert send_outbox(now) == 0  # backed off: not due again yet
+        gaps.append(row.send_after - now)
         now = row.send_after
-    assert EmailOutbox.objects.get().status == OutboxStatus.FAILED
+    minutes = [gap / timedelta(minutes=1) for gap in gaps]
+    assert minutes[:6] == [1, 2, 4, 8, 16, 30]
+    assert max(minutes) == 30  # capped
+    assert row.attempts == len(gaps) + 1
+    # Given up only when the next try would fall outside the window, not before.
+    assert NOW + timedelta(hours=3) - timedelta(minutes=30) < now <= NOW + timedelta(hours=3)
 
 
 @pytest.mark.django_db

@@ -37,6 +37,7 @@ from django.db import connection, models, reset_queries, transaction
 from django.utils import timezone
 
 from contracts.models import Clause, Contract, clause_sort_key
+from disputes.clocks import sla_days
 from disputes.models import (
     Dispute,
     DisputeEvent,
@@ -45,7 +46,6 @@ from disputes.models import (
     Outcome,
     Side,
     Status,
-    sla_days,
 )
 from meetings.models import ActionItem, Attendance, Meeting
 from scorecards.library import ensure_kpi_library

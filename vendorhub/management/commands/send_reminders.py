@@ -4,11 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from vendorhub.reminders import SWEEPS, run_all_sweeps, send_outbox
+from vendorhub.outbox import send_outbox
+from vendorhub.reminders import SWEEPS, run_all_sweeps
 
 
 class Command(BaseCommand):
-    help = "Run every reminder sweep once, synchronously."
+    help = (
+        "Run every reminder sweep once, synchronously, then send the outbox. Exits "
+        "non-zero, naming them, if any object failed or any sweep stopped (the other "
+        "reminders are sent all the same)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -25,11 +30,18 @@ class Command(BaseCommand):
                 moment = timezone.make_aware(moment, timezone.UTC)
         else:
             moment = timezone.now()
-        counts = run_all_sweeps(moment, trigger="command")
+        result = run_all_sweeps(moment, trigger="command")
         sent = send_outbox(timezone.now())
         if not SWEEPS:
             self.stdout.write("No reminder sweeps are registered yet.")
-        for name, count in counts.items():
+        for name, count in result.counts.items():
             self.stdout.write(f"{name}: {count}")
         self.stdout.write(f"e-mails sent: {sent}")
+        if not result.ok:
+            self.stderr.write(result.summary())
+            raise CommandError(
+                f"Reminder sweeps at {moment.isoformat()}: {len(result.failures)} object(s) "
+                f"failed, {len(result.errors)} sweep(s) stopped; every other reminder was "
+                "sent. Details above and on /operations/reminders/."
+            )
         self.stdout.write(self.style.SUCCESS(f"Reminder sweeps ran at {moment.isoformat()}."))

@@ -1,0 +1,110 @@
+"""Scheduled pulls: fetch a connection's window and parse it into ``IntervalCounts``.
+
+This is the platform half of issue 10's scheduled pulls. It stops at parsed counts on
+purpose: the scorecards import service (``POST /api/v1/measurements/import/``, being
+built on a Measurement model that stores raw counts) will take a ``PullResult`` —
+refuse it whole if ``errors`` is not empty, otherwise upsert its ``rows`` as
+client-measured daily measurements of ``vendor_id`` bucketed with ``tzinfo``, and
+advance the connection's ``pulled_until`` to ``end`` in the same transaction. Until
+then nothing here writes a measurement, and ``pulled_until`` never moves, so no day
+is skipped before it is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from .connectors import Connector, connector_for
+from .counts import IntervalCounts, ParseError
+from .models import PlatformConnection
+from .parsers import parser_for
+
+
+@dataclass(frozen=True)
+class PullResult:
+    """What one pull read: the counts and the problems, for the import service."""
+
+    connection_id: int
+    vendor_id: int
+    platform: str
+    tzinfo: ZoneInfo
+    start: datetime
+    end: datetime
+    rows: list[IntervalCounts] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def platform_pull(
+    *,
+    connection: PlatformConnection,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    connector: Connector | None = None,
+) -> PullResult:
+    """Fetch ``[start, end)`` of ``connection`` and parse it; writes nothing.
+
+    Raises ``ValueError`` for a window that is empty or reaches past ``now`` (the
+    platforms refuse future end times, and a day still running is not final), and the
+    ``connectors`` errors when the platform cannot be read.
+    """
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be aware datetimes.")
+    if not start < end:
+        raise ValueError("The window must end after it starts.")
+    if end > now:
+        raise ValueError("The window must not reach past now.")
+    connector = connector or connector_for(connection)
+    payload = connector.fetch(connection, start, end)
+    parsed = parser_for(connection.platform)(payload)
+    return PullResult(
+        connection_id=connection.pk,
+        vendor_id=connection.vendor_id,
+        platform=connection.platform,
+        tzinfo=connection.tzinfo,
+        start=start,
+        end=end,
+        rows=parsed.rows,
+        errors=parsed.errors,
+    )
+
+
+def platform_pull_due(now: datetime) -> int:
+    """Enqueue one pull per enabled connection with a complete day not yet stored.
+
+    Returns how many were enqueued. Each task is sent after the surrounding transaction
+    commits; a pull is idempotent (it writes nothing yet, and the import will upsert),
+    so a repeated sweep costs a request, never a duplicate.
+    """
+    from .tasks import pull_platform_data
+
+    due = [
+        connection.pk
+        for connection in PlatformConnection.objects.enabled().select_related("vendor")
+        if connection.pull_window(now) is not None
+    ]
+    for pk in due:
+        transaction.on_commit(partial(pull_platform_data.delay, pk))
+    return len(due)
+
+
+def connection_record_attempt(
+    *, connection: PlatformConnection, now: datetime, error: str = ""
+) -> None:
+    """Remember when a pull last ran and how it failed (shown in the admin).
+
+    Written with ``update()``: an attempt is operational status, not an edit of the
+    connection, so it stays out of the history.
+    """
+    PlatformConnection.objects.filter(pk=connection.pk).update(
+        last_attempt_at=now, last_error=error[:2000]
+    )

@@ -1,0 +1,59 @@
+"""Writes of the scorecards app: measurement upserts and imports, publishing, appeals.
+
+Views, forms and serializers only translate to and from these functions. Split by
+feature (``measurements``, ``imports``, ``publishing``); callers import from
+``scorecards.services``.
+"""
+
+from __future__ import annotations
+
+from .imports import (
+    CSV_COLUMNS,
+    MAX_IMPORT_ROWS,
+    REQUIRED_CSV_COLUMNS,
+    ImportPreview,
+    measurements_import,
+    measurements_import_preview,
+)
+from .measurements import (
+    MEASUREMENT_FIELDS,
+    BulkValidationError,
+    StaleItems,
+    UnversionedItems,
+    UpsertResult,
+    kpi_save,
+    measurement_build,
+    measurement_save,
+    measurement_update,
+    measurements_upsert,
+    measurements_validate,
+    target_save,
+)
+from .publishing import appeal_url, scorecard_acknowledge, scorecard_appeal, scorecard_publish
+from .refresh import measurement_values_refresh
+
+__all__ = [
+    "CSV_COLUMNS",
+    "MAX_IMPORT_ROWS",
+    "MEASUREMENT_FIELDS",
+    "REQUIRED_CSV_COLUMNS",
+    "BulkValidationError",
+    "ImportPreview",
+    "StaleItems",
+    "UnversionedItems",
+    "UpsertResult",
+    "appeal_url",
+    "kpi_save",
+    "measurement_build",
+    "measurement_save",
+    "measurement_update",
+    "measurement_values_refresh",
+    "measurements_import",
+    "measurements_import_preview",
+    "measurements_upsert",
+    "measurements_validate",
+    "scorecard_acknowledge",
+    "scorecard_appeal",
+    "scorecard_publish",
+    "target_save",
+]

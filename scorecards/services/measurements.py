@@ -1,0 +1,380 @@
+"""Targets and measurements: one entry, bulk upserts (API), all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from vendorhub.concurrency import Conflict, PreconditionRequired, require_version, versioned_update
+from vendorhub.models import User, Vendor
+
+from ..models import (
+    KPI,
+    Granularity,
+    Measurement,
+    Source,
+    SuppliedBy,
+    Target,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+MEASUREMENT_FIELDS = ("value", "volume", "numerator", "denominator")
+
+
+class BulkValidationError(Exception):
+    """Some items were invalid; nothing was saved. ``errors`` is per item (``{}`` if ok)."""
+
+    def __init__(self, errors: list[dict[str, list[str]]]):
+        super().__init__("Some items are invalid; nothing was saved.")
+        self.errors = errors
+
+
+class UnversionedItems(PreconditionRequired):
+    """Items that would change an existing measurement did not name its version (428).
+    ``errors`` is per item, aligned with the request; nothing was saved."""
+
+    def __init__(self, errors: list[dict[str, list[str]]]):
+        super().__init__(
+            "An item that changes an existing measurement must name the version it read "
+            "(“version”); nothing was saved."
+        )
+        self.errors = errors
+
+
+class StaleItems(Conflict):
+    """Items named a version someone else has since changed (409); nothing was saved."""
+
+    def __init__(self, errors: list[dict[str, list[str]]]):
+        super().__init__(
+            "Someone else changed some of these measurements in the meantime; reload them "
+            "and send again. Nothing was saved."
+        )
+        self.errors = errors
+
+
+# --- Targets ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def kpi_save(*, kpi: KPI, by: User) -> KPI:
+    """Create or change a KPI definition (managers only)."""
+    if not by.is_manager:
+        raise PermissionDenied("Only vendor managers define KPIs.")
+    kpi.full_clean()
+    kpi._history_user = by  # type: ignore[attr-defined]
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def target_save(*, target: Target, by: User) -> Target:
+    """Create or change a target after its rules (overlap, red line side) are checked."""
+    if not by.is_manager:
+        raise PermissionDenied("Only vendor managers set targets.")
+    target.full_clean()
+    target._history_user = by  # type: ignore[attr-defined]
+    target.save()
+    # The target's contract decides the KPI's service-level definition.
+    from .refresh import measurement_values_refresh
+
+    measurement_values_refresh(vendor_ids=[target.vendor_id])
+    return target
+
+
+# --- Measurements -----------------------------------------------------------------
+
+
+def _number(raw: Any, name: str, errors: dict[str, list[str]], *, integer: bool = False):
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        errors[name] = ["Enter a number."]
+        return None
+    try:
+        number = float(str(raw).strip().replace(",", "")) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        errors[name] = ["Enter a number."]
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        errors[name] = ["Enter a finite number."]
+        return None
+    if integer:
+        if number != int(number) or number < 0:
+            errors[name] = ["Enter a whole number of zero or more."]
+            return None
+        return int(number)
+    return number
+
+
+def measurement_build(
+    *,
+    item: dict[str, Any],
+    vendors: dict[str, Vendor],
+    kpis: dict[str, KPI],
+    source: str,
+    by: User | None,
+) -> tuple[Measurement | None, dict[str, list[str]]]:
+    """Turn one incoming item (API JSON or CSV row) into an unsaved, validated row.
+
+    ``vendors`` holds only the vendors the caller may see, so an unknown or foreign
+    vendor gets the same answer ("unknown vendor").
+    """
+    errors: dict[str, list[str]] = {}
+    vendor = vendors.get(str(item.get("vendor") or "").strip())
+    if vendor is None:
+        errors["vendor"] = ["Unknown vendor (use its slug)."]
+    kpi = kpis.get(str(item.get("kpi") or "").strip())
+    if kpi is None:
+        errors["kpi"] = ["Unknown KPI code."]
+    period_start = None
+    raw_date = item.get("period_start")
+    if isinstance(raw_date, date):
+        period_start = raw_date
+    else:
+        try:
+            period_start = date.fromisoformat(str(raw_date or "").strip())
+        except ValueError:
+            errors["period_start"] = ["Enter a date as YYYY-MM-DD."]
+    granularity = str(item.get("granularity") or Granularity.DAY).strip()
+    if granularity not in Granularity.values:
+        errors["granularity"] = [f"Use one of: {', '.join(Granularity.values)}."]
+    supplied_by = str(item.get("supplied_by") or SuppliedBy.VENDOR).strip()
+    if supplied_by not in SuppliedBy.values:
+        errors["supplied_by"] = [f"Use one of: {', '.join(SuppliedBy.values)}."]
+    numbers = {
+        name: _number(item.get(name), name, errors, integer=name == "volume")
+        for name in MEASUREMENT_FIELDS
+    }
+    if numbers["value"] is None and "value" not in errors:
+        has_counts = numbers["numerator"] is not None and numbers["denominator"] is not None
+        if not (kpi is not None and kpi.is_ratio and has_counts):
+            errors["value"] = ["This field is required."]
+    if errors:
+        return None, errors
+    measurement = Measurement(
+        vendor=vendor,
+        kpi=kpi,
+        period_start=period_start,
+        granularity=granularity,
+        supplied_by=supplied_by,
+        source=source,
+        entered_by=by,
+        value=numbers["value"],
+        volume=numbers["volume"],
+        numerator=numbers["numerator"],
+        denominator=numbers["denominator"],
+    )
+    try:
+        measurement.full_clean(
+            exclude=["entered_by"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        return None, {k: list(v) for k, v in exc.message_dict.items()}
+    return measurement, {}
+
+
+def _key(m: Measurement) -> tuple[int, int, date, str, str]:
+    return (m.vendor_id, m.kpi_id, m.period_start, m.granularity, m.supplied_by)
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    measurements: list[Measurement] = field(default_factory=list)
+
+
+def measurements_validate(
+    *, items: Iterable[dict[str, Any]], by: User, source: str
+) -> tuple[list[Measurement], list[dict[str, list[str]]]]:
+    """Validate every item; the lists are aligned with ``items`` (errors ``{}`` if ok)."""
+    vendors = {v.slug: v for v in Vendor.objects.visible_to(by)}
+    kpis = {k.code: k for k in KPI.objects.filter(is_active=True)}
+    built: list[Measurement] = []
+    errors: list[dict[str, list[str]]] = []
+    seen: dict[tuple, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            built.append(None)  # type: ignore[arg-type]
+            errors.append({"non_field_errors": ["Each item must be an object."]})
+            continue
+        measurement, item_errors = measurement_build(
+            item=item, vendors=vendors, kpis=kpis, source=source, by=by
+        )
+        if measurement is not None:
+            key = _key(measurement)
+            if key in seen:
+                item_errors = {
+                    "period_start": [f"Duplicates item {seen[key] + 1} (same vendor, KPI, period)."]
+                }
+            seen.setdefault(key, index)
+        built.append(measurement)  # type: ignore[arg-type]
+        errors.append(item_errors)
+    return built, errors
+
+
+def _versions(items: list[Any]) -> tuple[list[int | None], list[dict[str, list[str]]]]:
+    """Each item's ``version`` (``None`` when absent) and per-item errors for bad ones."""
+    versions: list[int | None] = []
+    errors: list[dict[str, list[str]]] = []
+    for item in items:
+        raw = item.get("version") if isinstance(item, dict) else None
+        if raw in (None, ""):
+            versions.append(None)
+            errors.append({})
+        elif isinstance(raw, int) and not isinstance(raw, bool) and raw >= 1:
+            versions.append(raw)
+            errors.append({})
+        else:
+            versions.append(None)
+            errors.append({"version": ["A whole number: the version you read."]})
+    return versions, errors
+
+
+def _check_versions(
+    built: list[Measurement], versions: list[int | None], existing: dict[tuple, Measurement]
+) -> None:
+    """Every item that changes an existing row names that row's current version."""
+    missing: list[dict[str, list[str]]] = []
+    stale: list[dict[str, list[str]]] = []
+    for measurement, version in zip(built, versions, strict=True):
+        current = existing.get(_key(measurement))
+        missing.append({})
+        stale.append({})
+        if current is None:
+            continue
+        if version is None:
+            missing[-1] = {
+                "version": [f"Required: this measurement exists (version {current.version})."]
+            }
+        elif version != current.version:
+            stale[-1] = {
+                "version": [f"Stale: you read version {version}, it is now {current.version}."]
+            }
+    if any(missing):
+        raise UnversionedItems(missing)
+    if any(stale):
+        raise StaleItems(stale)
+
+
+@transaction.atomic
+def measurements_upsert(
+    *,
+    items: list[dict[str, Any]],
+    by: User,
+    source: str = Source.API,
+    require_versions: bool = False,
+) -> UpsertResult:
+    """Insert or update many measurements, all or nothing.
+
+    Every item is validated first; if any is invalid nothing is written and
+    ``BulkValidationError`` carries the per-item field errors. A row is identified by
+    (vendor, KPI, period start, granularity, supplier).
+
+    With ``require_versions`` (the API), an item that would change an existing row must
+    name the ``version`` it read: ``UnversionedItems`` (428) without it, ``StaleItems``
+    (409) when someone changed the row since; the rows are locked while checked, so of
+    two writers of the same version only one wins. A CSV import (the page, after its
+    preview) replaces values by design and names no versions.
+    """
+    if not by.is_manager:
+        raise PermissionDenied("Only vendor managers record measurements.")
+    built, errors = measurements_validate(items=items, by=by, source=source)
+    versions, version_errors = _versions(items) if require_versions else ([], [])
+    if version_errors:
+        errors = [{**e, **v} for e, v in zip(errors, version_errors, strict=True)]
+    if any(errors):
+        raise BulkValidationError(errors)
+    result = UpsertResult()
+    if not built:
+        return result
+    existing = {
+        _key(m): m
+        for m in Measurement.objects.select_for_update().filter(
+            vendor_id__in={m.vendor_id for m in built},
+            kpi_id__in={m.kpi_id for m in built},
+            period_start__gte=min(m.period_start for m in built),
+            period_start__lte=max(m.period_start for m in built),
+        )
+    }
+    if require_versions:
+        _check_versions(built, versions, existing)
+    to_create, to_update = [], []
+    for measurement in built:
+        current = existing.get(_key(measurement))
+        if current is None:
+            to_create.append(measurement)
+            continue
+        for name in (*MEASUREMENT_FIELDS, "source", "entered_by"):
+            setattr(current, name, getattr(measurement, name))
+        current.updated_at = timezone.now()
+        current.version += 1
+        to_update.append(current)
+    try:
+        if to_create:
+            bulk_create_with_history(to_create, Measurement, batch_size=1000, default_user=by)
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Measurement,
+                [*MEASUREMENT_FIELDS, "source", "entered_by", "updated_at", "version"],
+                batch_size=1000,
+                default_user=by,
+            )
+    except IntegrityError:
+        # Another request inserted the same period in between: ask the caller to retry.
+        raise BulkValidationError(
+            [{"non_field_errors": ["Changed meanwhile by someone else; send again."]}]
+        ) from None
+    result.created, result.updated = len(to_create), len(to_update)
+    result.measurements = to_create + to_update
+    return result
+
+
+@transaction.atomic
+def measurement_update(
+    *, measurement: Measurement, by: User, changes: dict[str, Any], expected_version: int
+) -> Measurement:
+    """Change one measurement's figures, only if nobody changed it since
+    ``expected_version`` (else ``Conflict``, 409). Validated as a whole first."""
+    if not by.is_manager:
+        raise PermissionDenied("Only vendor managers record measurements.")
+    unknown = set(changes) - set(MEASUREMENT_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    require_version(current=measurement.version, expected=expected_version)
+    if {"value", "volume"} & set(changes) and not {"numerator", "denominator"} & set(changes):
+        # A new value (or volume) without counts: the counts follow it, not the reverse.
+        measurement.numerator = measurement.denominator = None
+    for name, value in changes.items():
+        setattr(measurement, name, value)
+    measurement.entered_by = by
+    measurement.full_clean()
+    measurement._history_user = by  # type: ignore[attr-defined]
+    return versioned_update(
+        measurement,
+        expected_version=expected_version,
+        **{name: getattr(measurement, name) for name in MEASUREMENT_FIELDS},
+        entered_by=by,
+    )
+
+
+@transaction.atomic
+def measurement_save(*, measurement: Measurement, by: User) -> Measurement:
+    """Save one measurement from the entry form (same rules as imports)."""
+    if not by.is_manager:
+        raise PermissionDenied("Only vendor managers record measurements.")
+    measurement.entered_by = by
+    measurement.full_clean()
+    measurement._history_user = by  # type: ignore[attr-defined]
+    measurement.save()
+    return measurement

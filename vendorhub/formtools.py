@@ -1,0 +1,64 @@
+"""What every app's forms share: a service's ``ValidationError`` shown on the form, and
+native date/time pickers that show the stored value.
+
+Views call one service per write; the service validates the whole object and raises
+Django's ``ValidationError``. ``add_errors`` puts it next to the field it names, or at
+the top of the form when the form has no such field, so nothing the service refuses
+is ever lost or turned into a server error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError
+
+#: ISO formats the native pickers read and write, whatever the locale (en-gb would
+#: render ``01/05/2025``, which ``<input type="date">`` shows as empty).
+ISO_DATE = "%Y-%m-%d"
+ISO_TIME = "%H:%M"
+ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Add ``exc``'s messages to ``form``: on the field they name when the form shows it,
+    else as non-field errors (``__all__`` and fields the form does not render)."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            form.add_error(target, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class IsoDateInput(forms.DateInput):
+    """``<input type="date">`` with the value as ``YYYY-MM-DD`` so an edit form shows the
+    stored date (and saving it untouched keeps it)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class IsoTimeInput(forms.TimeInput):
+    """``<input type="time">`` with the value as ``HH:MM``."""
+
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_TIME)
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">`` with the value as ``YYYY-MM-DDTHH:MM`` (the
+    user's own zone: the form field converts it with the active time zone)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)
