@@ -93,7 +93,9 @@ def platform_pull_due(now: datetime) -> int:
         if connection.pull_window(now) is not None
     ]
     for pk in due:
-        transaction.on_commit(partial(pull_platform_data.delay, pk))
+        # robust: a broker that is down must not fail the sweep after its commit; the
+        # connection stays due and the next sweep enqueues it again.
+        transaction.on_commit(partial(pull_platform_data.delay, pk), robust=True)
     return len(due)
 
 
