@@ -479,6 +479,62 @@ def _fill(text: str, values: dict, terms: dict) -> str:
     )
 
 
+# A second contract in another currency for one vendor, so that the demo shows credits
+# per contract and per currency (never added together) on one vendor page.
+SECOND_CONTRACT = {
+    "vendor": "nordlicht-cx",
+    "reference": "SOW-NLC-US-2025-01",
+    "title": "Nordlicht US overflow voice line (USD)",
+    "pricing_model": "per_minute",
+    "currency": "USD",
+    "monthly_fee": Decimal("56000"),
+    "effective": date(2025, 1, 1),
+    "credit_pct": Decimal("10"),
+    "cap_pct": Decimal("8"),
+    # CSAT, FCR and abandonment are charged under this contract (their targets name it).
+    "allocation": {"csat": 40, "fcr": 35, "abandonment_rate": 25},
+    "rates": [("English-speaking agent, per handled minute", "minute", "0.8200", "")],
+}
+
+
+def _second_contract(demo, manager, today) -> None:
+    terms = SECOND_CONTRACT
+    vendor = demo.vendors.get(terms["vendor"])
+    if vendor is None:
+        return
+    contract, _ = Contract.objects.update_or_create(
+        reference=terms["reference"],
+        defaults={
+            "vendor": vendor,
+            "title": terms["title"],
+            "status": "active",
+            "effective_date": terms["effective"],
+            "end_date": today + timedelta(days=240),
+            "auto_renewal": True,
+            "renewal_notice_days": 60,
+            "pricing_model": terms["pricing_model"],
+            "currency": terms["currency"],
+            "monthly_fee": terms["monthly_fee"],
+            "service_credit_at_risk_percent": terms["credit_pct"],
+            "service_credit_cap_percent": terms["cap_pct"],
+            "service_credit_allocation": terms["allocation"],
+            "owner": manager,
+        },
+    )
+    for position, (description, unit, rate, band) in enumerate(terms["rates"], start=1):
+        RateCardLine.objects.update_or_create(
+            contract=contract,
+            position=position,
+            defaults={
+                "vendor": vendor,
+                "description": description,
+                "unit": unit,
+                "rate": Decimal(rate),
+                "volume_band": band,
+            },
+        )
+
+
 @transaction.atomic
 def seed(demo) -> None:
     """Add this app's demo rows; ``demo`` holds the vendors and users made so far."""
@@ -565,3 +621,4 @@ def seed(demo) -> None:
                 price_impact=impact,
                 by=partner,
             )
+    _second_contract(demo, manager, today)

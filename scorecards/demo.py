@@ -39,7 +39,15 @@ DAYS = 548
 
 
 def _targets(vendor, clause) -> None:
+    from contracts.demo import SECOND_CONTRACT
+    from contracts.models import Contract
+
+    # KPIs allocated to the vendor's second contract (another currency) are charged there.
+    second = Contract.objects.filter(vendor=vendor, reference=SECOND_CONTRACT["reference"]).first()
     for code, (target, threshold, weight, *_rest) in KPI_PLAN.items():
+        contract = clause.contract if clause else None
+        if second is not None and code in SECOND_CONTRACT["allocation"]:
+            contract = second
         Target.objects.update_or_create(
             vendor=vendor,
             kpi=KPI.objects.get(code=code),
@@ -49,7 +57,7 @@ def _targets(vendor, clause) -> None:
                 "threshold": threshold,
                 "weight": weight,
                 "clause": clause if code == "service_level" else None,
-                "contract": clause.contract if clause else None,
+                "contract": contract,
             },
         )
 

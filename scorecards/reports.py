@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .charts import trend_chart
+from .credits import currency_totals
 from .models import PeriodKind, period_bounds, period_label, previous_periods
 from .scoring import bands, compute_scorecards, scorecard_for
 
@@ -141,24 +142,24 @@ def qbr_report(*, vendor: Vendor, start: date, user: User) -> dict[str, Any]:
 
 
 def _credits(months: list) -> list[dict[str, Any]]:
-    """Indicative credits per month and contract (never adding currencies together)."""
-    rows = []
-    for card in months:
-        for credit in card.credits:
-            rows.append(
-                {
-                    "period": card.period,
-                    "contract": credit.reference,
-                    "currency": credit.currency,
-                    "at_risk": credit.at_risk,
-                    "earned": credit.earned,
-                }
-            )
-    totals: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        total = totals.setdefault(row["currency"], {"at_risk": 0, "earned": 0})
-        total["at_risk"] += row["at_risk"]
-        total["earned"] += row["earned"]
+    """Credits per month and contract, with quarter totals per currency (never added
+    across currencies): the quarter is the sum of its months."""
+    rows = [
+        {
+            "period": card.period,
+            "contract": credit.reference,
+            "currency": credit.currency,
+            "at_risk": credit.at_risk,
+            "before_cap": credit.before_cap,
+            "earned": credit.earned,
+        }
+        for card in months
+        for credit in card.credits
+    ]
+    totals = {
+        t.currency: {"at_risk": t.at_risk, "before_cap": t.before_cap, "earned": t.earned}
+        for t in currency_totals([c for card in months for c in card.credits])
+    }
     return [{"rows": rows, "totals": totals}]
 
 

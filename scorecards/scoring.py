@@ -46,7 +46,7 @@ from django.utils import timezone
 from contracts.service_level import ServiceLevelDefinition
 from vendorhub.models import Vendor
 
-from .credits import Credit, apply_credits
+from .credits import Credit, CurrencyTotal, apply_credits, currency_totals, sum_months
 from .definitions import active_contracts, definition_for, vendor_definition
 from .formulas import DEFINED_BY_CONTRACT
 from .models import (
@@ -131,11 +131,18 @@ class Line:
     threshold: float | None = None
     weight: int | None = None
     target_id: int | None = None
+    #: The contract the line's target names (``target.contract``), if any.
+    contract_id: int | None = None
     attainment: float | None = None
     score: float | None = None
     points: float | None = None
     rag: str = "none"  # green / amber / red / none (no data or no target)
+    #: Service credit earned (after the cap), the contract's currency and reference,
+    #: and why no credit could be computed (``scorecards.credits``).
     credit: Decimal | None = None
+    credit_currency: str | None = None
+    credit_contract: str | None = None
+    credit_note: str | None = None
     #: ``ok``, ``missing`` (closed period, target, no data) or ``no_target`` (public).
     status: str = "ok"
     #: The service-level definition the line was computed with (SL and abandonment).
@@ -173,6 +180,9 @@ class Line:
             "points": _round(self.points, 2),
             "rag": self.rag,
             "credit": str(self.credit) if self.credit is not None else None,
+            "credit_currency": self.credit_currency,
+            "credit_contract": self.credit_contract,
+            "credit_note": self.credit_note,
             "status": self.status,
             "threshold_mismatch": self.threshold_mismatch,
             "measured_thresholds": self.other_thresholds,
@@ -238,6 +248,8 @@ class Scorecard:
     lines: list[Line] = field(default_factory=list)
     overall_score: float | None = None
     credits: list[Credit] = field(default_factory=list)
+    #: A quarter's months and their credits (a quarter's credits are their sum).
+    credit_months: list[tuple[str, list[Credit]]] = field(default_factory=list)
     relationship: dict[str, Any] = field(default_factory=dict)
     trend: list[tuple[str, float | None]] = field(default_factory=list)
     #: The period is over (only then can a KPI be ``missing``).
@@ -280,16 +292,9 @@ class Scorecard:
         return self.overall_score is not None and self.standing == probation_band()
 
     @property
-    def credit_earned(self) -> Decimal:
-        return sum((c.earned for c in self.credits), Decimal("0"))
-
-    @property
-    def credit_at_risk(self) -> Decimal:
-        return sum((c.at_risk for c in self.credits), Decimal("0"))
-
-    @property
-    def credit_currency(self) -> str:
-        return self.credits[0].currency if self.credits else ""
+    def credit_totals(self) -> list[CurrencyTotal]:
+        """One total per currency: credits in different currencies are never added."""
+        return currency_totals(self.credits)
 
     def line_for(self, code: str) -> Line | None:
         return next((line for line in self.lines if line.kpi.code == code), None)
@@ -305,15 +310,8 @@ class Scorecard:
             "missing_kpis": self.missing_kpis,
             "version": self.version,
             "kpis": [line.as_dict() for line in self.lines],
-            "credits": [
-                {
-                    "contract": c.reference,
-                    "currency": c.currency,
-                    "at_risk": str(c.at_risk),
-                    "earned": str(c.earned),
-                }
-                for c in self.credits
-            ],
+            "credits": [c.as_dict() for c in self.credits],
+            "credit_totals": [t.as_dict() for t in self.credit_totals],
             "relationship": self.relationship,
             "trend": [{"period": p, "overall_score": _round(s, 1)} for p, s in self.trend],
         }
@@ -427,6 +425,7 @@ def _build(vendor_id: int, kind: str, start: date, inputs: _Inputs) -> Scorecard
                 target.weight,
             )
             line.target_id = target.pk
+            line.contract_id = target.contract_id
             line.rag, line.score = score_line(kpi, line.actual, target.target, target.threshold)
             line.attainment = attainment_for(kpi, line.actual, target.target)
             if line.actual is None and card.closed:
@@ -474,9 +473,31 @@ def compute_scorecards(
         for vendor_id in vendor_ids
         for start in starts
     }
-    if with_credits and kind == PeriodKind.MONTH:
-        apply_credits(cards, vendor_ids, first, last)
+    if with_credits:
+        _credit(cards, vendor_ids, kind, starts, inputs, first, last)
     return cards
+
+
+def _credit(cards, vendor_ids, kind, starts, inputs: _Inputs, first: date, last: date) -> None:
+    """Credits are monthly; a quarter's are the sum of its months (one more query)."""
+    named = {
+        t.contract_id: t.contract
+        for targets in inputs.targets.values()
+        for t in targets
+        if t.contract_id is not None
+    }
+    if kind == PeriodKind.MONTH:
+        apply_credits(cards, vendor_ids, first, last, named)
+        return
+    months = {
+        (vendor_id, month): _build(vendor_id, PeriodKind.MONTH, month, inputs)
+        for vendor_id in vendor_ids
+        for start in starts
+        for month in _months(kind, start)
+    }
+    apply_credits(months, vendor_ids, first, last, named)
+    for (vendor_id, start), card in cards.items():
+        sum_months(card, [months[(vendor_id, m)] for m in _months(kind, start)])
 
 
 def scorecard_for(vendor_id: int, kind: str, start: date, *, trend_periods: int = 12) -> Scorecard:

@@ -29,6 +29,7 @@ from vendorhub.formtools import add_errors
 from vendorhub.models import Vendor
 
 from .charts import line_points, trend_chart
+from .credits import currency_totals
 from .forms import AppealForm
 from .models import PeriodKind, PublishedScorecard, period_bounds, period_label, previous_periods
 from .relationship import open_disputes_by_type_and_age, relationship_factors
@@ -162,7 +163,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for r in rows
         if r["previous"] is not None and r["previous"].overall_score is not None
     ]
-    currencies = {r["card"].credit_currency for r in rows if r["card"].credits}
     dispute_types = ["underperformance", "breach", "pricing", "miscommunication"]
     context = {
         "rows": rows,
@@ -182,10 +182,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "previous_period": period_label(kind, previous_periods(kind, start, 2)[0]),
         "probation_count": sum(1 for r in rows if r["card"].probation),
         "open_disputes": sum(r["disputes"]["total"] for r in rows),
-        "credits_earned": sum((r["card"].credit_earned for r in rows), 0)
-        if len(currencies) == 1
-        else None,
-        "credit_currency": next(iter(currencies)) if len(currencies) == 1 else "",
+        # One total per currency (no exchange rate is invented).
+        "credit_totals": currency_totals([t for r in rows for t in r["card"].credit_totals]),
         "dispute_types": dispute_types,
         "dispute_max": max([r["disputes"]["total"] for r in rows] + [1]),
     }
@@ -209,7 +207,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @client_side_required
 @require_GET
 def dashboard_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """The dashboard as CSV: one row per vendor, with each KPI's actual and RAG."""
+    """The dashboard as CSV: one row per vendor, with each KPI's actual and RAG, and
+    credits at risk and earned in one pair of columns per currency (never added)."""
     kind, start, error = _period_or_default(request)
     if error:
         # A file named after another period than the one asked for would mislead.
@@ -219,10 +218,10 @@ def dashboard_export(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
     header = ["vendor", "period", "overall_score", "standing", "probation"]
     for kpi in kpis:
         header += [f"{kpi.code}_actual", f"{kpi.code}_rag"]
+    currencies = sorted({t.currency for r in rows for t in r["card"].credit_totals})
+    for currency in currencies:
+        header += [f"credit_at_risk_{currency}", f"credit_earned_{currency}"]
     header += [
-        "credit_at_risk",
-        "credit_earned",
-        "currency",
         "open_disputes",
         "attendance_client_pct",
         "attendance_vendor_pct",
@@ -245,10 +244,11 @@ def dashboard_export(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
                     None if item is None or item.actual is None else round(item.actual, 2),
                     item.rag if item else "",
                 ]
+            totals = {t.currency: t for t in card.credit_totals}
+            for currency in currencies:
+                total = totals.get(currency)
+                line += [total.at_risk, total.earned] if total else [None, None]
             line += [
-                card.credit_at_risk if card.credits else None,
-                card.credit_earned if card.credits else None,
-                card.credit_currency,
                 row["disputes"]["total"],
                 row["factors"]["attendance_client"],
                 row["factors"]["attendance_vendor"],
