@@ -17,9 +17,14 @@ def test_seed_is_realistic_and_idempotent():
     seed_core(data)
     contracts_demo.seed(data)
     contracts_demo.seed(data)
-    assert Contract.objects.count() == 3
-    assert len(set(Contract.objects.values_list("pricing_model", flat=True))) == 3
-    for contract in Contract.objects.all():
+    # Three SOWs with their clauses, and a second (USD) contract for the EUR vendor so
+    # that the demo shows credits in two currencies on one vendor page.
+    assert Contract.objects.count() == 4
+    assert set(
+        Contract.objects.filter(vendor__slug="nordlicht-cx").values_list("currency", flat=True)
+    ) == {"EUR", "USD"}
+    assert len(set(Contract.objects.values_list("pricing_model", flat=True))) >= 3
+    for contract in Contract.objects.exclude(reference=contracts_demo.SECOND_CONTRACT["reference"]):
         clauses = contract.clauses.all()
         assert clauses.count() >= 30
         assert {c.category for c in clauses} >= {
