@@ -94,7 +94,27 @@ def seed(demo) -> None:
                 "owner": owner,
             },
         )
-        for series in (weekly, monthly):
+        # The quarterly review, set up with the builder's quarterly cadence (the last
+        # Thursday of every third month), in the vendor's own zone.
+        quarterly, _ = MeetingSeries.objects.update_or_create(
+            vendor=vendor,
+            title=f"Quarterly business review · {vendor.name}",
+            defaults={
+                "kind": MeetingKind.QBR,
+                "rrule": "FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TH",
+                "starts_on": start_day,
+                "start_time": weekly_time,
+                "timezone": zone,
+                "duration_minutes": 120,
+                "channel": "video",
+                "channel_details": f"https://meet.example/{slug}-qbr",
+                "standing_agenda": "Quarter scorecard and trends\nService credits\n"
+                "Corrective action plans\nNext quarter's priorities",
+                "required_roles": "Account director",
+                "owner": owner,
+            },
+        )
+        for series in (weekly, monthly, quarterly):
             series.default_invitees.set([owner, partner])
             series_generate_occurrences(
                 series=series,

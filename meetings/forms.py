@@ -6,13 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from vendorhub.bounds import BoundedDateField
 from vendorhub.formtools import IsoDateInput, IsoDateTimeInput, IsoTimeInput
-from vendorhub.models import Role, User, Vendor, timezone_choices
+from vendorhub.models import Role, User, Vendor
+from vendorhub.models.timezones import curated_timezone_choices
 
+from . import recurrence
 from .models import (
     ActionItem,
     ActionStatus,
@@ -22,6 +26,7 @@ from .models import (
     MeetingSeries,
     MeetingStatus,
     Side,
+    validate_rrule,
 )
 
 
@@ -34,6 +39,33 @@ def people_for(vendor: Vendor | None):
 
 
 class MeetingSeriesForm(forms.ModelForm):
+    """The cadence builder: a repeat pattern, a weekday and (monthly, quarterly) which one
+    in the month make the RRULE; the raw rule is the advanced "custom" option. The time
+    zone is picked from a curated list and defaults to the vendor's; the vendor's people
+    can be invited as soon as the vendor is chosen (``vendor``: the one known so far)."""
+
+    repeat = forms.ChoiceField(
+        label="Repeats",
+        choices=recurrence.Repeat.choices,
+        initial=recurrence.Repeat.WEEKLY,
+        required=False,
+    )
+    weekday = forms.ChoiceField(
+        label="On", choices=recurrence.WEEKDAYS, initial="TU", required=False
+    )
+    nth = forms.ChoiceField(
+        label="Which one in the month",
+        choices=recurrence.NTHS,
+        initial="1",
+        required=False,
+        help_text="For monthly and quarterly meetings: e.g. the first Thursday.",
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        help_text="The zone whose wall-clock time the meeting keeps across DST changes.",
+    )
+
     class Meta:
         model = MeetingSeries
         fields = [
@@ -52,6 +84,7 @@ class MeetingSeriesForm(forms.ModelForm):
             "required_roles",
             "is_active",
         ]
+        labels = {"rrule": "iCalendar rule (RRULE)"}
         widgets = {
             "starts_on": IsoDateInput(),
             "start_time": IsoTimeInput(),
@@ -59,16 +92,120 @@ class MeetingSeriesForm(forms.ModelForm):
             "default_invitees": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, user: User, **kwargs):
+    #: The fields the occurrence preview needs (the rest may still be empty).
+    PREVIEW_FIELDS = ("vendor", "repeat", "weekday", "nth", "rrule", "starts_on", "start_time")
+
+    def __init__(self, *args, user: User, vendor: Vendor | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name")
-        vendor = self.instance.vendor if self.instance.vendor_id else None
-        self.fields["default_invitees"].queryset = people_for(vendor)
-        self.fields[
-            "default_invitees"
-        ].help_text = "Partners of other vendors are never invited, whatever is ticked."
-        if self.instance.pk:
+        vendors = Vendor.objects.visible_to(user).order_by("name")
+        self.fields["vendor"].queryset = vendors
+        if self.instance.vendor_id:
+            self.vendor = self.instance.vendor
             self.fields["vendor"].disabled = True
+        elif self.is_bound:
+            self.vendor = _chosen(vendors, self.data.get(self.add_prefix("vendor")))
+        else:
+            self.vendor = vendor
+            if vendor is not None:
+                self.initial["vendor"] = vendor.pk
+        if not self.instance.vendor_id:
+            # With JavaScript, choosing the vendor brings its people and its zone in
+            # (the page's own fragments); without, they come after "Preview dates".
+            self.fields["vendor"].widget.attrs.update(
+                {
+                    "hx-get": reverse("meetings:series_create"),
+                    "hx-trigger": "change",
+                    "hx-target": "#invitees-field",
+                    "hx-select": "#invitees-field",
+                    "hx-swap": "outerHTML",
+                    "hx-select-oob": "#timezone-field",
+                }
+            )
+        # Invitees: the client side and, once the vendor is known, its own people (a
+        # partner of another vendor is not a valid choice, so never saved).
+        self.fields["default_invitees"].queryset = people_for(self.vendor)
+        self.fields["default_invitees"].help_text = (
+            f"The client side and {self.vendor.name}'s people."
+            if self.vendor is not None
+            else "Choose the vendor first to invite its people."
+        )
+        self.fields["rrule"].required = False
+        self.fields[
+            "rrule"
+        ].help_text = "Only for a cadence the builder cannot say, e.g. FREQ=WEEKLY;BYDAY=MO,TH."
+        zones = set(vendors.values_list("timezone", flat=True).distinct())
+        default = (
+            f"{self.vendor.name}'s zone ({self.vendor.timezone})"
+            if self.vendor is not None
+            else "The vendor's zone"
+        )
+        self.fields["timezone"].choices = [
+            ("", default),
+            *curated_timezone_choices(*zones, self.instance.timezone or ""),
+        ]
+        if self.instance.pk:
+            cadence = recurrence.parse(self.instance.rule_text)
+            if cadence is None:
+                self.initial["repeat"] = recurrence.Repeat.CUSTOM
+            else:
+                self.initial.update(
+                    repeat=cadence.repeat, weekday=cadence.weekday, nth=cadence.nth or "1"
+                )
+        elif self.vendor is not None:
+            self.initial.setdefault("timezone", "")
+
+    def clean(self):
+        data = super().clean()
+        # No pattern but a rule typed (a form posted without the builder): the rule.
+        repeat = data.get("repeat") or recurrence.Repeat.CUSTOM
+        if repeat == recurrence.Repeat.CUSTOM:
+            if not (data.get("rrule") or "").strip():
+                self.add_error("rrule", "Enter the rule, or choose a cadence above.")
+        elif not data.get("weekday"):
+            self.add_error("weekday", "Choose the day of the week.")
+        else:
+            data["rrule"] = recurrence.build(
+                recurrence.Cadence(
+                    repeat=repeat, weekday=data["weekday"], nth=data.get("nth") or "1"
+                )
+            )
+        vendor = data.get("vendor") or self.vendor
+        if not data.get("timezone") and vendor is not None:
+            data["timezone"] = vendor.timezone
+        return data
+
+    def preview_series(self, *, owner: User) -> MeetingSeries | None:
+        """An unsaved series made of what is filled in so far, for the occurrence
+        preview; None while the rule, the vendor or the time is missing or wrong."""
+        if not self.is_bound:
+            return None
+        self.is_valid()  # runs the cleaning once; the errors are kept
+        data = self.cleaned_data
+        if any(name in self.errors for name in self.PREVIEW_FIELDS):
+            return None
+        if not all(data.get(name) for name in ("vendor", "rrule", "starts_on", "start_time")):
+            return None
+        try:
+            validate_rrule(data["rrule"])
+        except ValidationError:
+            return None
+        return MeetingSeries(
+            vendor=data["vendor"],
+            rrule=data["rrule"],
+            starts_on=data["starts_on"],
+            start_time=data["start_time"],
+            timezone=data.get("timezone") or data["vendor"].timezone,
+            duration_minutes=data.get("duration_minutes") or 60,
+            owner=self.instance.owner if self.instance.owner_id else owner,
+        )
+
+
+def _chosen(vendors, value) -> Vendor | None:
+    """The vendor a bound form names, if the user may see it (else: none yet)."""
+    try:
+        return vendors.filter(pk=int(value)).first() if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 class MeetingForm(forms.ModelForm):
@@ -187,9 +324,10 @@ class SlotForm(forms.Form):
     # Bounded: week=0001-01-01 or 9999-12-31 overflowed in the time-zone maths.
     week = BoundedDateField(widget=IsoDateInput(), help_text="Any day of the week to search.")
     duration_minutes = forms.IntegerField(min_value=15, max_value=480, initial=60)
-    client_timezone = forms.ChoiceField(choices=timezone_choices, label="Client time zone")
+    client_timezone = forms.ChoiceField(choices=(), label="Client time zone")
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name")
+        self.fields["client_timezone"].choices = curated_timezone_choices(user.timezone)
         self.fields["client_timezone"].initial = user.timezone

@@ -50,6 +50,12 @@ class AwareDateTimeField(serializers.DateTimeField):
 class MeetingSeriesSerializer(serializers.ModelSerializer):
     vendor = ScopedRelatedField(slug_field="slug", queryset=Vendor.objects.all())
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    description = serializers.CharField(source="describe", read_only=True)
+    working_hours_warnings = serializers.SerializerMethodField()
+
+    def get_working_hours_warnings(self, series: MeetingSeries) -> list[str]:
+        """The cadence's next occurrences outside either side's working hours."""
+        return series.working_hours_warnings(now=timezone.now())
 
     class Meta:
         model = MeetingSeries
@@ -59,6 +65,7 @@ class MeetingSeriesSerializer(serializers.ModelSerializer):
             "title",
             "kind",
             "rrule",
+            "description",
             "starts_on",
             "start_time",
             "timezone",
@@ -69,6 +76,7 @@ class MeetingSeriesSerializer(serializers.ModelSerializer):
             "required_roles",
             "owner",
             "is_active",
+            "working_hours_warnings",
             "created_at",
             "updated_at",
         ]

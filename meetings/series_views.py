@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vendorhub.access import can_manage, get_for_manager, get_for_user, manager_required
 from vendorhub.formtools import add_errors
+from vendorhub.models import Vendor
 
 from .calendar import PUBLISH, meetings_to_ics, method_for
 from .forms import MeetingSeriesForm, SlotForm
@@ -46,36 +47,46 @@ def series_list(request: HttpRequest) -> HttpResponse:
 @manager_required
 @require_http_methods(["GET", "POST"])
 def series_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingSeriesForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                series, created = series_save(
-                    series=form.save(commit=False),
-                    by=request.user,
-                    invitees=form.cleaned_data["default_invitees"],
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"“{series.title}” was set up; {created} meetings planned."
-                )
-                return redirect(series)
-        messages.error(request, "Please correct the errors below; nothing was saved.")
-    return render(request, "meetings/series_form.html", {"form": form})
+    return _series_form_page(request, series=None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = MeetingSeries.objects.select_related("vendor")
+    qs = MeetingSeries.objects.select_related("vendor", "owner")
     series = get_for_manager(qs, request.user, pk=pk)
-    form = MeetingSeriesForm(request.POST or None, instance=series, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
+    return _series_form_page(request, series=series)
+
+
+def _series_form_page(request: HttpRequest, *, series: MeetingSeries | None) -> HttpResponse:
+    """One view for the page, the live occurrence preview (``preview`` in the POST: the
+    "Preview dates" button, or htmx on every change) and the save.
+
+    A cadence outside either side's working hours is not saved on the first try: the
+    page explains it (18:00 Berlin is 01:00 Manila) and asks for "Save anyway"."""
+    vendor = None
+    if series is None and request.GET.get("vendor"):
+        vendor = Vendor.objects.visible_to(request.user).filter(slug=request.GET["vendor"]).first()
+        if vendor is None and request.GET["vendor"].isdigit():
+            vendor = (
+                Vendor.objects.visible_to(request.user).filter(pk=request.GET["vendor"]).first()
+            )
+    form = MeetingSeriesForm(
+        request.POST or None, instance=series, user=request.user, vendor=vendor
+    )
+    previewing = request.method == "POST" and "preview" in request.POST
+    context: dict = {"form": form, "series": series, "preview": [], "warnings": []}
+    candidate = form.preview_series(owner=request.user)
+    if candidate is not None:
+        now = timezone.now()
+        context["preview"] = candidate.preview(now=now)
+        context["preview_series"] = candidate
+        context["warnings"] = candidate.working_hours_warnings(now=now)
+    if request.method == "POST" and not previewing:
+        accepted = request.POST.get("outside_hours") == "accept"
+        if form.is_valid() and (accepted or not context["warnings"]):
             try:
-                series, _created = series_save(
+                saved, created = series_save(
                     series=form.save(commit=False),
                     by=request.user,
                     invitees=form.cleaned_data["default_invitees"],
@@ -83,10 +94,27 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "The series was saved; meetings moved by hand were kept.")
-                return redirect(series)
-        messages.error(request, "Please correct the errors below; nothing was saved.")
-    return render(request, "meetings/series_form.html", {"form": form, "series": series})
+                if series is None:
+                    messages.success(
+                        request, f"“{saved.title}” was set up; {created} meetings planned."
+                    )
+                else:
+                    messages.success(
+                        request,
+                        "The series was saved; its coming meetings follow the new cadence "
+                        "(meetings moved by hand were kept).",
+                    )
+                return redirect(saved)
+        if form.is_valid():
+            messages.warning(
+                request, "Nothing was saved yet: the time is outside working hours (see below)."
+            )
+        else:
+            messages.error(request, "Please correct the errors below; nothing was saved.")
+    template = "meetings/series_form.html"
+    if request.htmx and previewing:
+        template += "#preview"
+    return render(request, template, context)
 
 
 @login_required
@@ -102,6 +130,7 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "series": series,
         "upcoming": list(meetings.filter(start__gte=now).order_by("start")[:12]),
         "past": list(meetings.filter(start__lt=now).order_by("-start")[:12]),
+        "preview": series.preview(now=now) if series.is_active else [],
     }
     return render(request, "meetings/series_detail.html", context)
 

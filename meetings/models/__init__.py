@@ -28,7 +28,13 @@ from .choices import (
 )
 from .feeds import CalendarFeedToken, CalendarFeedTokenQuerySet, FeedScope, new_feed_key
 from .meeting import Meeting, MeetingQuerySet, client_is_working_time, client_working_window
-from .series import MeetingSeries, MeetingSeriesQuerySet, normalise_rrule, validate_rrule
+from .series import (
+    MeetingSeries,
+    MeetingSeriesQuerySet,
+    OccurrencePreview,
+    normalise_rrule,
+    validate_rrule,
+)
 
 __all__ = [
     "MAX_OCCURRENCES",
@@ -53,6 +59,7 @@ __all__ = [
     "MeetingSeries",
     "MeetingSeriesQuerySet",
     "MeetingStatus",
+    "OccurrencePreview",
     "Side",
     "client_is_working_time",
     "client_working_window",

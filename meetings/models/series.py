@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.rrule import rrulestr
@@ -52,6 +53,21 @@ def validate_rrule(value: str) -> None:
         rrulestr(text, dtstart=datetime(2000, 1, 1))
     except Exception as exc:  # dateutil raises several types for bad input
         raise ValidationError(f"Not a valid RRULE: {exc}.") from exc
+
+
+@dataclass(frozen=True)
+class OccurrencePreview:
+    """One coming occurrence as both sides see it, and whether it is fair to each."""
+
+    start: datetime  # UTC
+    vendor_local: datetime
+    client_local: datetime
+    vendor_ok: bool
+    client_ok: bool
+
+    @property
+    def fair(self) -> bool:
+        return self.vendor_ok and self.client_ok
 
 
 # --- Series --------------------------------------------------------------------------
@@ -134,6 +150,93 @@ class MeetingSeries(models.Model):
     @property
     def rule_text(self) -> str:
         return normalise_rrule(self.rrule)
+
+    def describe_rule(self) -> str:
+        """The cadence in words, without the time: "Every other Tuesday"."""
+        from ..recurrence import describe
+
+        return describe(self.rule_text)
+
+    def describe(self) -> str:
+        """The cadence in words: "Every other Tuesday at 15:00 (Asia/Manila)"."""
+        from ..recurrence import describe
+
+        return f"{describe(self.rule_text)} at {self.start_time:%H:%M} ({self.timezone})"
+
+    def client_timezone(self) -> zoneinfo.ZoneInfo:
+        """The client side's zone: the organiser's (``owner``), else the setting
+        ``MEETINGS_CLIENT_TIMEZONE`` (as ``Meeting.client_timezone``)."""
+        if self.owner_id and not self.owner.is_partner:
+            return self.owner.tzinfo
+        return zoneinfo.ZoneInfo(
+            getattr(settings, "MEETINGS_CLIENT_TIMEZONE", settings.TIME_ZONE) or "UTC"
+        )
+
+    def preview(self, *, now: datetime, count: int = 4) -> list[OccurrencePreview]:
+        """The next ``count`` occurrences after ``now`` in the vendor's and the client
+        side's local time, each checked against both sides' working hours. Works on an
+        unsaved series, so the form can show it before anything is saved."""
+        from .meeting import client_is_working_time
+
+        client_tz = self.client_timezone()
+        vendor = self.vendor
+        rows = []
+        horizon = timedelta(days=31)
+        since = now
+        # Widen the window until enough occurrences are found (a quarterly rule needs
+        # a year for four); two years is the end of the search.
+        while len(rows) < count and since < now + timedelta(days=731):
+            until = since + horizon
+            for start in self.occurrences(since=since, until=until):
+                if start <= now or (rows and start <= rows[-1].start):
+                    continue
+                last = start + timedelta(minutes=self.duration_minutes - 1)
+                rows.append(
+                    OccurrencePreview(
+                        start=start,
+                        vendor_local=start.astimezone(vendor.tzinfo),
+                        client_local=start.astimezone(client_tz),
+                        vendor_ok=vendor.is_working_time(start) and vendor.is_working_time(last),
+                        client_ok=client_is_working_time(start, client_tz)
+                        and client_is_working_time(last, client_tz),
+                    )
+                )
+                if len(rows) >= count:
+                    break
+            since, horizon = until, horizon * 2
+        return rows
+
+    def working_hours_warnings(self, *, now: datetime, count: int = 8) -> list[str]:
+        """Why the cadence is unfair to one side, from its next ``count`` occurrences
+        (enough to cross a daylight-saving change): "18:00 Europe/Berlin is 01:00
+        Asia/Manila, outside Acme's working hours"."""
+        warnings = []
+        rows = self.preview(now=now, count=count)
+        vendor_bad = next((row for row in rows if not row.vendor_ok), None)
+        if vendor_bad is not None:
+            warnings.append(
+                f"{self._local_phrase(vendor_bad)} is {vendor_bad.vendor_local:%a %H:%M} "
+                f"{self.vendor.timezone}, outside {self.vendor.name}'s working hours "
+                f"({self.vendor.working_hours_start:%H:%M}–{self.vendor.working_hours_end:%H:%M})."
+            )
+        client_bad = next((row for row in rows if not row.client_ok), None)
+        if client_bad is not None:
+            from .meeting import client_working_window
+
+            start, end, _days = client_working_window()
+            zone = client_bad.client_local.tzinfo
+            there = (
+                "" if str(zone) == self.timezone else f" {client_bad.client_local:%a %H:%M} {zone},"
+            )
+            warnings.append(
+                f"{self._local_phrase(client_bad)} is{there} outside the client side's "
+                f"working hours ({start:%H:%M}–{end:%H:%M})."
+            )
+        return warnings
+
+    def _local_phrase(self, row: OccurrencePreview) -> str:
+        local = row.start.astimezone(self.tzinfo)
+        return f"{local:%a %H:%M} {self.timezone}"
 
     def required_role_list(self) -> list[str]:
         return [r.strip() for r in self.required_roles.split(",") if r.strip()]

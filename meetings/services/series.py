@@ -20,6 +20,7 @@ from ..models import (
     AgendaItem,
     AgendaSource,
     Attendance,
+    AttendanceStatus,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -48,10 +49,17 @@ def series_generate_occurrences(
     Idempotent: each occurrence is keyed by the start the rule produced
     (``occurrence_key``, unique per series), so running twice creates nothing new, and
     a meeting moved or edited by hand keeps its edits (only missing keys are created).
-    Untouched future meetings that the (changed) rule no longer produces are cancelled,
-    never deleted. The series row is locked so concurrent sweeps cannot race.
+
+    When the rule (or start time) changed, untouched future meetings the rule no longer
+    produces are *moved* to the starts it now wants, in order: same row, same invitees
+    and agenda, ``sequence`` bumped so calendars move the event instead of showing a
+    cancelled one beside a new one. Only the surplus (a rule that now meets less often)
+    is cancelled, never deleted. Untouched future meetings also take the series' new
+    title, duration and channel. The series row is locked so concurrent sweeps cannot
+    race.
     """
-    since = since or timezone.now()
+    now = timezone.now()
+    since = since or now
     series = MeetingSeries.objects.select_for_update().select_related("vendor").get(pk=series.pk)
     if not series.is_active:
         return 0
@@ -62,15 +70,43 @@ def series_generate_occurrences(
             "occurrence_key", "id"
         )
     )
-    obsolete = series.meetings.filter(
-        occurrence_key__gte=max(since, timezone.now()),
+    untouched = series.meetings.filter(
+        occurrence_key__gte=max(since, now),
         occurrence_key__lte=until,
         status=MeetingStatus.SCHEDULED,
         is_exception=False,
-    ).exclude(occurrence_key__in=wanted)
-    obsolete.update(
-        status=MeetingStatus.CANCELLED, updated_at=timezone.now(), sequence=F("sequence") + 1
     )
+    obsolete = list(untouched.exclude(occurrence_key__in=wanted).order_by("occurrence_key"))
+    missing = [start for start in starts if start not in existing]
+    movable = [start for start in missing if start >= max(since, now)]
+    moved_to = set()
+    for meeting, start in zip(obsolete, movable, strict=False):
+        meeting.start = meeting.occurrence_key = start
+        meeting.save()  # bumps ``sequence``: the calendar event moves
+        moved_to.add(start)
+    # A reply was to the old time: the invitees are asked again.
+    Attendance.objects.filter(
+        meeting__in=[meeting.pk for meeting in obsolete if meeting.start in moved_to],
+        status__in=[AttendanceStatus.ACCEPTED, AttendanceStatus.DECLINED],
+    ).update(status=AttendanceStatus.INVITED)
+    surplus = [meeting.pk for meeting in obsolete[len(moved_to) :]]
+    series.meetings.filter(pk__in=surplus).update(
+        status=MeetingStatus.CANCELLED, updated_at=now, sequence=F("sequence") + 1
+    )
+    untouched.exclude(
+        title=series.title,
+        duration_minutes=series.duration_minutes,
+        channel=series.channel,
+        channel_details=series.channel_details,
+    ).update(
+        title=series.title,
+        duration_minutes=series.duration_minutes,
+        channel=series.channel,
+        channel_details=series.channel_details,
+        updated_at=now,
+        sequence=F("sequence") + 1,
+    )
+    missing = [start for start in missing if start not in moved_to]
 
     new = [
         Meeting(
@@ -84,8 +120,7 @@ def series_generate_occurrences(
             channel_details=series.channel_details,
             organiser=series.owner,
         )
-        for start in starts
-        if start not in existing
+        for start in missing
     ]
     if not new:
         return 0

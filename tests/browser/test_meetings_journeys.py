@@ -24,8 +24,9 @@ def test_cadence_accept_record_and_rate(
     page.select_option("#id_vendor", str(vendor_a.pk))
     page.fill("#id_title", "Weekly ops with Acme")
     page.select_option("#id_kind", "weekly_ops")
-    page.fill("#id_rrule", "FREQ=WEEKLY;BYDAY=TU")
-    page.fill("#id_start_time", "15:00")
+    page.select_option("#id_repeat", "weekly")
+    page.select_option("#id_weekday", "TU")
+    page.fill("#id_start_time", "16:00")
     page.select_option("#id_timezone", "Asia/Manila")
     page.fill("#id_duration_minutes", "45")
     page.fill("#id_channel_details", "https://meet.example/acme")
@@ -36,10 +37,10 @@ def test_cadence_accept_record_and_rate(
     assert MeetingSeries.objects.get().meetings.count() >= 12
     screenshot(page, "meetings-series-detail-manager")
 
-    # The manager (Berlin) sees 15:00 Manila as 08:00 or 09:00 his time.
+    # The manager (Berlin) sees 16:00 Manila as 09:00 or 10:00 his time.
     page.click(".card >> a >> nth=0")
     page.wait_for_selector("#attendance")
-    assert "15:00" in page.locator("dl.facts").inner_text()
+    assert "16:00" in page.locator("dl.facts").inner_text()
     meeting_url = page.url
     # Invite the partner, with htmx (no reload).
     page.click("#attendance summary:has-text('Invite someone')")
@@ -54,7 +55,7 @@ def test_cadence_accept_record_and_rate(
     partner_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     login(partner_page, partner_a)
     partner_page.goto(meeting_url)
-    assert "15:00" in partner_page.locator("dl.facts").inner_text()
+    assert "16:00" in partner_page.locator("dl.facts").inner_text()
     partner_page.click("#attendance button:has-text('Accept')")
     partner_page.wait_for_selector("#attendance >> text=Accepted")
     partner_page.fill("#id_title", "Holiday staffing plan")

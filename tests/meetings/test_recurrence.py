@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -60,18 +60,41 @@ def test_regenerating_keeps_a_moved_occurrence(vendor_a):
     assert meeting.is_exception
 
 
-def test_changed_rule_cancels_untouched_future_occurrences(vendor_a):
+def _four_weeks_ahead() -> dict:
+    """Monday 00:00 UTC a week or two ahead, and four weeks from it: every weekday
+    occurs exactly four times inside, whatever day the test runs."""
     now = datetime.now(UTC)
-    series = _series(vendor_a, starts_on=now.date())
-    until = now.replace(microsecond=0) + (datetime(2025, 2, 1) - datetime(2025, 1, 1))
-    series_generate_occurrences(series=series, since=now, until=until)
+    monday = (now + timedelta(days=14 - now.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return {"since": monday, "until": monday + timedelta(days=28) - timedelta(seconds=1)}
+
+
+def test_changed_rule_moves_untouched_future_occurrences_instead_of_cancelling(vendor_a):
+    window = _four_weeks_ahead()
+    series = _series(vendor_a, starts_on=window["since"].date())
+    series_generate_occurrences(series=series, **window)
+    before = set(series.meetings.values_list("pk", flat=True))
+    assert len(before) == 4
     series.rrule = "FREQ=WEEKLY;BYDAY=TH"
     series.save()
-    series_generate_occurrences(series=series, since=now, until=until)
-    tuesdays = series.meetings.filter(start__week_day=3)
-    assert tuesdays.exists()
-    assert set(tuesdays.values_list("status", flat=True)) == {MeetingStatus.CANCELLED}
-    assert series.meetings.filter(start__week_day=5, status=MeetingStatus.SCHEDULED).exists()
+    assert series_generate_occurrences(series=series, **window) == 0
+    # Same rows, now on Thursdays: no Tuesday left behind as "Cancelled".
+    assert not series.meetings.filter(status=MeetingStatus.CANCELLED).exists()
+    thursdays = series.meetings.filter(start__week_day=5, status=MeetingStatus.SCHEDULED)
+    assert set(thursdays.values_list("pk", flat=True)) == before
+    assert set(thursdays.values_list("sequence", flat=True)) == {1}
+
+
+def test_a_rule_meeting_less_often_cancels_only_the_surplus(vendor_a):
+    window = _four_weeks_ahead()
+    series = _series(vendor_a, starts_on=window["since"].date())
+    series_generate_occurrences(series=series, **window)
+    series.rrule = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+    series.save()
+    series_generate_occurrences(series=series, **window)
+    assert series.meetings.filter(status=MeetingStatus.SCHEDULED).count() == 2
+    assert series.meetings.filter(status=MeetingStatus.CANCELLED).count() == 2
 
 
 def test_standing_agenda_and_default_invitees_are_put_on_new_meetings(
