@@ -1,13 +1,12 @@
-"""Scheduled pulls: fetch a connection's window and parse it into ``IntervalCounts``.
+"""Scheduled pulls: fetch a connection's window, parse it, hand it to the import.
 
-This is the platform half of issue 10's scheduled pulls. It stops at parsed counts on
-purpose: the scorecards import service (``POST /api/v1/measurements/import/``, being
-built on a Measurement model that stores raw counts) will take a ``PullResult`` —
-refuse it whole if ``errors`` is not empty, otherwise upsert its ``rows`` as
-client-measured daily measurements of ``vendor_id`` bucketed with ``tzinfo``, and
-advance the connection's ``pulled_until`` to ``end`` in the same transaction. Until
-then nothing here writes a measurement, and ``pulled_until`` never moves, so no day
-is skipped before it is stored.
+``platform_pull`` fetches and parses (it writes nothing); ``pull_store`` gives the
+parsed counts to the scorecards import service (the same one behind the import page
+and ``POST /api/v1/measurements/import/``): refused whole if anything is wrong,
+otherwise upserted as client-measured daily measurements of the connection's vendor,
+bucketed in the connection's time zone, and the connection's ``pulled_until``
+advanced to the window's end in the same transaction. So no day is skipped before it
+is stored, and a repeated pull of the same window updates rather than duplicates.
 """
 
 from __future__ import annotations
@@ -18,6 +17,9 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+
+from scorecards.models import Source, SuppliedBy
+from scorecards.services import ImportResult, measurements_import_counts
 
 from .connectors import Connector, connector_for
 from .counts import IntervalCounts, ParseError
@@ -76,6 +78,43 @@ def platform_pull(
         rows=parsed.rows,
         errors=parsed.errors,
     )
+
+
+@transaction.atomic
+def pull_store(*, connection: PlatformConnection, result: PullResult) -> ImportResult:
+    """Store a pull's counts through the import service, all or nothing, and move
+    ``pulled_until`` to the window's end only when they were stored.
+
+    The pull is the client's own reading of the vendor's platform: client-measured,
+    source ``platform``, entered by nobody (a system write; the history says so).
+    """
+    from scorecards.services.imports import ImportFormat, ImportProblem
+
+    imported = ImportResult(
+        vendor=connection.vendor,
+        format=connection.platform if connection.platform in ImportFormat.values else "",
+        dry_run=False,
+        supplied_by=SuppliedBy.CLIENT,
+    )
+    if result.errors:
+        imported.errors.extend(ImportProblem(e.path, e.field, e.message) for e in result.errors)
+        return imported
+    if result.rows:
+        measurements_import_counts(
+            result=imported,
+            rows=result.rows,
+            tzinfo=result.tzinfo,
+            queues=set(connection.queue_ids),
+            by=None,
+            source=Source.PLATFORM,
+        )
+        if imported.errors:
+            transaction.set_rollback(True)
+            return imported
+    # An empty window (no traffic at all) is still a window read: move on.
+    PlatformConnection.objects.filter(pk=connection.pk).update(pulled_until=result.end)
+    connection.pulled_until = result.end
+    return imported
 
 
 def platform_pull_due(now: datetime) -> int:

@@ -1,4 +1,4 @@
-"""Thin Celery task around ``services.platform_pull`` (see its docstring for the hand-off).
+"""Thin Celery task: ``services.platform_pull`` then ``services.pull_store`` (the import).
 
 The HTTP clients already retry with backoff inside one run; a pull that still fails is
 recorded on the connection and left to the next sweep, rather than retried with an
@@ -16,7 +16,7 @@ from vendorhub.tasks import CappedRedeliveryTask
 
 from .connectors import ConnectorError
 from .models import PlatformConnection
-from .services import connection_record_attempt, platform_pull
+from .services import connection_record_attempt, platform_pull, pull_store
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +39,15 @@ def pull_platform_data(connection_id: int) -> dict:
         logger.warning("Platform pull failed for connection %s: %s", connection_id, exc)
         connection_record_attempt(connection=connection, now=now, error=str(exc))
         return {"connection": connection_id, "error": str(exc)}
-    problems = f"{len(result.errors)} parse errors" if result.errors else ""
+    imported = pull_store(connection=connection, result=result)
+    problems = "; ".join(f"{e.row or '-'} {e.field}: {e.message}" for e in imported.errors[:20])
     connection_record_attempt(connection=connection, now=now, error=problems)
-    # The import service will store result.rows here (see services.py).
     return {
         "connection": connection_id,
         "start": result.start.isoformat(),
         "end": result.end.isoformat(),
         "rows": len(result.rows),
-        "errors": len(result.errors),
+        "errors": len(imported.errors),
+        "created": imported.created,
+        "updated": imported.updated,
     }

@@ -23,6 +23,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vendorhub.api import (
@@ -37,7 +38,9 @@ from .models import KPI, Measurement, Source, Target, period_bounds
 from .relationship import relationship_factors
 from .scoring import compute_scorecards
 from .serializers import (
+    ImportResultSerializer,
     KPISerializer,
+    MeasurementImportSerializer,
     MeasurementInputSerializer,
     MeasurementSerializer,
     TargetSerializer,
@@ -48,6 +51,7 @@ from .services import (
     UnversionedItems,
     kpi_save,
     measurement_update,
+    measurements_import,
     measurements_upsert,
     target_save,
 )
@@ -117,6 +121,9 @@ class MeasurementViewSet(
     queryset = Measurement.objects.all()
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
+    # The import checks the vendor itself: a partner imports only its own vendor's
+    # data (another vendor's slug reads as unknown), always as vendor-reported.
+    partner_write_actions = ("import_measurements",)
 
     def narrow(self, queryset):
         return queryset.select_related("vendor", "kpi").order_by("-period_start", "id")
@@ -154,6 +161,42 @@ class MeasurementViewSet(
             MeasurementSerializer(result.measurements[0], context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        request=MeasurementImportSerializer,
+        responses={200: ImportResultSerializer, 400: ImportResultSerializer},
+        description=(
+            "Import one vendor's data (csv, genesys_cloud or amazon_connect), all or "
+            "nothing; re-importing the same data updates rather than duplicates. "
+            "dry_run answers what would happen and writes nothing."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    def import_measurements(self, request):
+        serializer = MeasurementImportSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
+            problems = [
+                {"row": None, "field": name, "message": str(message)}
+                for name, messages in serializer.errors.items()
+                for message in (messages if isinstance(messages, list) else [messages])
+            ]
+            return Response(
+                {"created": 0, "updated": 0, "errors": problems},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        data = serializer.validated_data
+        upload = data.get("file")
+        result = measurements_import(
+            vendor=data["vendor"],
+            format=data["format"],
+            data=upload.read() if upload is not None else data["payload"],
+            by=request.user,
+            dry_run=data["dry_run"],
+            supplied_by=data.get("supplied_by"),
+            source=Source.API,
+        )
+        code = status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST
+        return Response(result.as_dict(), status=code)
 
     def perform_update(self, serializer):
         changes = dict(serializer.validated_data)

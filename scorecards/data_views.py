@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vendorhub.access import can_manage, get_for_user, manager_required, require_manager
+from vendorhub.csv_export import csv_response
 from vendorhub.formtools import add_errors
 from vendorhub.models import Vendor
 
 from .forms import ImportForm, MeasurementForm, TargetForm
+from .formulas import COUNT_FIELDS
 from .models import KPI, Measurement, Target, period_bounds
 from .services import (
     CSV_COLUMNS,
+    csv_template_rows,
     measurement_save,
     measurements_import,
-    measurements_import_preview,
     target_save,
 )
 from .views_common import resolve_period
@@ -92,33 +95,70 @@ def measurement_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _require_may_import(user) -> None:
+    """Managers import for any vendor, partners for their own; executives read only."""
+    if not (can_manage(user) or user.is_partner):
+        raise PermissionDenied("Only managers and the vendor's partners import data.")
+
+
 @login_required
-@manager_required
 @require_http_methods(["GET", "POST"])
 def measurement_import(request: HttpRequest) -> HttpResponse:
-    """Upload → preview (every row validated) → confirm; all rows or none are saved."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    preview = None
+    """Choose vendor, format and file → preview (a dry run: every row checked, what
+    would be stored) → confirm; all rows or none are saved (``measurements_import``)."""
+    _require_may_import(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    result = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["content"]
-        if form.cleaned_data.get("confirm"):
-            preview, result = measurements_import(text=text, by=request.user)
-            if result is not None:
-                messages.success(
-                    request,
-                    f"Imported {result.created} new and updated {result.updated} measurements.",
-                )
-                return redirect("scorecards:measurements")
-            status = 400
-        else:
-            preview = measurements_import_preview(text=text, by=request.user)
-            status = 200 if preview.ok else 400
-        form = ImportForm(initial={"content": text, "confirm": True})
+        data = form.cleaned_data
+        confirm = bool(data.get("confirm"))
+        result = measurements_import(
+            vendor=data["vendor"],
+            format=data["format"],
+            data=data["content"],
+            by=request.user,
+            dry_run=not confirm,
+            supplied_by=data.get("supplied_by") or None,
+        )
+        if result.saved:
+            messages.success(
+                request,
+                f"Imported for {result.vendor}: {result.created} new and {result.updated} "
+                "updated measurements.",
+            )
+            return redirect(f"{reverse('scorecards:measurements')}?vendor={result.vendor.slug}")
+        status = 200 if result.ok else 400
+        form = ImportForm(
+            initial={
+                "vendor": data["vendor"].slug,
+                "format": data["format"],
+                "supplied_by": data.get("supplied_by"),
+                "content": data["content"],
+                "confirm": True,
+            },
+            user=request.user,
+        )
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "preview": preview, "columns": CSV_COLUMNS}
+    context = {
+        "form": form,
+        "result": result,
+        "preview_rows": result.rows[:50] if result else [],
+        "columns": CSV_COLUMNS,
+        "kpis": KPI.objects.active(),
+        "count_fields": COUNT_FIELDS,
+    }
     return render(request, "scorecards/measurement_import.html", context, status=status)
+
+
+@login_required
+@require_GET
+def measurement_import_template(request: HttpRequest) -> HttpResponse:
+    """The CSV template: every column, one example row per active KPI code."""
+    _require_may_import(request.user)
+    header, *rows = csv_template_rows()
+    return csv_response(filename="measurements-template.csv", header=header, rows=rows)
 
 
 @login_required

@@ -7,7 +7,8 @@ from django import forms
 from vendorhub.formtools import IsoDateInput
 from vendorhub.models import Vendor
 
-from .models import KPI, Measurement, Target
+from .models import KPI, Measurement, SuppliedBy, Target
+from .services.imports import ImportFormat
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -86,9 +87,31 @@ class TargetForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="CSV, UTF-8, at most 5 MB.")
-    content = forms.CharField(required=False, widget=forms.HiddenInput)
+    """Which vendor, which format, which file; the preview posts the content back."""
+
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none(), to_field_name="slug")
+    format = forms.ChoiceField(choices=ImportFormat.choices, initial=ImportFormat.CSV)
+    supplied_by = forms.ChoiceField(
+        label="Side",
+        choices=SuppliedBy.choices,
+        initial=SuppliedBy.CLIENT,
+        help_text="Client-measured (your own platform data) or vendor-reported.",
+    )
+    file = forms.FileField(
+        required=False,
+        help_text="CSV (UTF-8) or the platform's JSON response, at most 5 MB.",
+    )
+    content = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        vendors = Vendor.objects.visible_to(user).only("id", "slug", "name")
+        self.fields["vendor"].queryset = vendors
+        if user.is_partner:
+            # A partner submits for its own vendor, always as vendor-reported.
+            self.fields["vendor"].initial = user.vendor.slug if user.vendor_id else None
+            del self.fields["supplied_by"]
 
     def clean(self):
         data = super().clean()
@@ -96,15 +119,16 @@ class ImportForm(forms.Form):
         if upload:
             if upload.size > MAX_UPLOAD_BYTES:
                 raise forms.ValidationError("The file is larger than 5 MB.")
-            if not upload.name.lower().endswith((".csv", ".txt")):
-                self.add_error("file", "Upload a .csv file.")
+            suffixes = (".json",) if data.get("format") != ImportFormat.CSV else (".csv", ".txt")
+            if not upload.name.lower().endswith(suffixes):
+                self.add_error("file", f"Upload a {suffixes[0]} file for this format.")
                 return data
             try:
                 data["content"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 self.add_error("file", "The file is not UTF-8 text.")
         elif not data.get("content"):
-            self.add_error("file", "Choose a CSV file.")
+            self.add_error("file", "Choose a file.")
         if len(data.get("content") or "") > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 5 MB.")
         return data

@@ -8,7 +8,9 @@ from contracts.models import Clause, Contract
 from vendorhub.models import Vendor
 from vendorhub.serializers import ScopedRelatedField, VersionField
 
-from .models import KPI, Measurement, Target
+from .forms import MAX_UPLOAD_BYTES
+from .models import KPI, Measurement, SuppliedBy, Target
+from .services.imports import ImportFormat
 
 
 class KPISerializer(serializers.ModelSerializer):
@@ -100,9 +102,49 @@ class MeasurementInputSerializer(serializers.Serializer):
     volume = serializers.IntegerField(required=False, allow_null=True)
     numerator = serializers.FloatField(required=False, allow_null=True)
     denominator = serializers.FloatField(required=False, allow_null=True)
-    supplied_by = serializers.ChoiceField(choices=["vendor", "client"], default="vendor")
+    supplied_by = serializers.ChoiceField(choices=SuppliedBy.choices, default="vendor")
     version = serializers.IntegerField(
         required=False,
         min_value=1,
         help_text="Required when the item updates an existing measurement: the version read.",
     )
+
+
+class MeasurementImportSerializer(serializers.Serializer):
+    """``POST /api/v1/measurements/import/`` (public): one vendor's data in one format,
+    as a ``file`` (multipart) or a ``payload`` (JSON: the platform's response object,
+    or the CSV text as a string)."""
+
+    vendor = ScopedRelatedField(slug_field="slug", queryset=Vendor.objects.all())
+    format = serializers.ChoiceField(choices=ImportFormat.choices)
+    file = serializers.FileField(required=False)
+    payload = serializers.JSONField(required=False)
+    dry_run = serializers.BooleanField(default=False)
+    supplied_by = serializers.ChoiceField(
+        choices=SuppliedBy.choices,
+        required=False,
+        help_text="Managers: client (default) or vendor. Partners always submit vendor-reported.",
+    )
+
+    def validate(self, attrs):
+        has_file, has_payload = "file" in attrs, "payload" in attrs
+        if has_file == has_payload:
+            raise serializers.ValidationError(
+                {"payload": ["Send the data as either file (multipart) or payload (JSON)."]}
+            )
+        upload = attrs.get("file")
+        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError({"file": ["The file is larger than 5 MB."]})
+        return attrs
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    row = serializers.CharField(allow_null=True, help_text="CSV line (header = 1) or JSON path.")
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    errors = ImportProblemSerializer(many=True)

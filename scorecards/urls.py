@@ -21,4 +21,9 @@ urlpatterns = [
     path("measurements/", data_views.measurement_list, name="measurements"),
     path("measurements/new/", data_views.measurement_new, name="measurement_new"),
     path("measurements/import/", data_views.measurement_import, name="measurement_import"),
+    path(
+        "measurements/import/template.csv",
+        data_views.measurement_import_template,
+        name="measurement_import_template",
+    ),
 ]

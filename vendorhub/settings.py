@@ -334,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "ScopeChangeStatusEnum": "contracts.models.ScopeChangeStatus",
         "DisputeStatusEnum": "disputes.models.Status",
         "SideEnum": "disputes.models.Side",
+        "SuppliedByEnum": "scorecards.models.SuppliedBy",
         "MeetingStatusEnum": "meetings.models.MeetingStatus",
         "AttendanceStatusEnum": "meetings.models.AttendanceStatus",
         "ActionStatusEnum": "meetings.models.ActionStatus",

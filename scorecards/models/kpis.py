@@ -37,8 +37,9 @@ class Granularity(models.TextChoices):
 
 class Source(models.TextChoices):
     MANUAL = "manual", "Manual entry"
-    IMPORT = "import", "CSV import"
+    IMPORT = "import", "File import"
     API = "api", "API"
+    PLATFORM = "platform", "Platform pull"
 
 
 class SuppliedBy(models.TextChoices):

@@ -1,8 +1,5 @@
-"""Scheduled pulls: platform_pull, the Celery task and the sweep that enqueues it.
-
-Nothing here writes a measurement yet (the scorecards import service will take the
-PullResult); these tests pin what a pull returns, records and leaves alone.
-"""
+"""Scheduled pulls: platform_pull, its hand-off to the import service (pull_store),
+the Celery task and the sweep that enqueues it."""
 
 from __future__ import annotations
 
@@ -112,10 +109,42 @@ def test_the_task_pulls_the_due_window_and_records_the_attempt(
         window[0].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     )
     assert summary["rows"] == 6 and summary["errors"] == 0
+    # Stored through the import service: three Manila days × six count-derived KPIs,
+    # client-measured, and the connection moves on to the end of the window.
+    assert summary["created"] == 18
+    assert set(Measurement.objects.values_list("supplied_by", "source").distinct()) == {
+        ("client", "platform")
+    }
     genesys_connection.refresh_from_db()
     assert genesys_connection.last_attempt_at is not None
     assert genesys_connection.last_error == ""
+    assert genesys_connection.pulled_until == window[1]
+
+
+def test_a_repeated_pull_updates_instead_of_duplicating(fake, genesys_connection, genesys_env):
+    for _ in range(2):
+        fake.script("POST", "/oauth/token", TOKEN)
+        fake.script("POST", QUERY_PATH, Reply(200, load("genesys_cloud_daily")))
+    first = pull_platform_data.apply(args=[genesys_connection.pk]).get()
+    PlatformConnection.objects.filter(pk=genesys_connection.pk).update(pulled_until=None)
+    again = pull_platform_data.apply(args=[genesys_connection.pk]).get()
+    assert (first["created"], again["created"], again["updated"]) == (18, 0, 18)
+    assert Measurement.objects.count() == 18
+
+
+def test_a_pull_with_faults_stores_nothing_and_does_not_move_on(
+    fake, genesys_connection, genesys_env
+):
+    payload = load("genesys_cloud_daily")
+    payload["results"][0]["data"][1]["metrics"][0]["stats"]["count"] = -1
+    fake.script("POST", "/oauth/token", TOKEN)
+    fake.script("POST", QUERY_PATH, Reply(200, payload))
+    summary = pull_platform_data.apply(args=[genesys_connection.pk]).get()
+    assert summary["errors"] == 1
+    assert Measurement.objects.count() == 0
+    genesys_connection.refresh_from_db()
     assert genesys_connection.pulled_until is None
+    assert "results[0].data[1].metrics[0].stats.count" in genesys_connection.last_error
 
 
 def test_a_failed_pull_is_recorded_and_left_to_the_next_sweep(

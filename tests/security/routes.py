@@ -308,13 +308,10 @@ PAGES: dict[str, Route] = {
         }
     ),
     "scorecards/measurements/import/": Route(
-        {
-            "GET": MANAGER_ONLY,
-            "POST": MANAGER_ONLY,
-            "PUT": MANAGER_PAGE_OTHER,
-            "DELETE": MANAGER_PAGE_OTHER,
-        }
+        {"GET": PARTNER_OR_MANAGER, "POST": PARTNER_OR_MANAGER},
+        note="Partners import their own vendor's data (the vendor choice is scoped).",
     ),
+    "scorecards/measurements/import/template.csv": Route({"GET": PARTNER_OR_MANAGER}),
 }
 
 
@@ -412,6 +409,10 @@ API: dict[str, Route] = {
     "api:target-detail": _detail("targets", OWN_WRITE_MANAGER),
     "api:measurement-list": _collection(create=MANAGER_ONLY),
     "api:measurement-detail": _detail("measurements", OWN_WRITE_MANAGER),
+    "api:measurement-import": Route(
+        {"POST": PARTNER_OR_MANAGER, "OPTIONS": SIGNED_IN},
+        note="The vendor is named in the body, among those the caller may see (400 else).",
+    ),
     "api:scorecard-list": _collection(),
 }
 
