@@ -67,6 +67,7 @@ class ContractForm(forms.ModelForm):
             "effective_date",
             "end_date",
             "auto_renewal",
+            "renewal_term_months",
             "renewal_notice_days",
             "termination_notice_days",
             "pricing_model",
@@ -91,9 +92,15 @@ class ContractForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = Vendor.objects.visible_to(user)
         self.fields["owner"].queryset = User.objects.filter(role=Role.MANAGER, is_active=True)
+        self.fields["renewal_term_months"].required = False
 
     def clean_service_credit_allocation(self) -> dict:
         return self.cleaned_data.get("service_credit_allocation") or {}
+
+    def clean_renewal_term_months(self) -> int:
+        # Optional on the form (older clients and scripts omit it): keep the current term.
+        value = self.cleaned_data.get("renewal_term_months")
+        return value if value is not None else (self.instance.renewal_term_months or 12)
 
 
 class ClauseForm(forms.ModelForm):

@@ -1,4 +1,6 @@
-"""Reminder sweep for contracts: the last day to give notice, 90, 60 and 30 days ahead."""
+"""Reminder sweeps for contracts: renewals and expiries of contracts past their end date
+(first, so that reminders follow the new term in the same run), then the last day to
+give notice, 90, 60 and 30 days ahead."""
 
 from __future__ import annotations
 
@@ -18,8 +20,28 @@ from vendorhub.reminders import (
 )
 
 from .models import Contract
+from .renewals import contract_renew_or_expire
 
 DEFAULT_STAGES = (90, 60, 30)
+
+
+@register("contracts.renewals")
+def sweep_renewals(now: datetime) -> int:
+    """Roll auto-renewing contracts past their end date by whole terms and expire the
+    others (``contracts.renewals``). Runs with every ``send_reminders`` (command and
+    beat); a contract is changed once, so repeated runs in a day do nothing more."""
+    today = timezone.localdate(now, timezone.UTC)
+    changed = 0
+    due = Contract.objects.active().filter(end_date__lt=today).only("pk")
+    for chunk in keyset_chunks(due, 500):
+        for contract in chunk:
+            changed += isolated(
+                contract,
+                lambda pk=contract.pk: int(
+                    contract_renew_or_expire(contract_id=pk, today=today, now=now) is not None
+                ),
+            )
+    return changed
 
 
 @register("contracts")

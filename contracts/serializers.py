@@ -27,6 +27,7 @@ class ContractSerializer(serializers.ModelSerializer):
             "effective_date",
             "end_date",
             "auto_renewal",
+            "renewal_term_months",
             "renewal_notice_days",
             "termination_notice_days",
             "notice_deadline",

@@ -132,6 +132,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": contract.documents.select_related("uploaded_by"),
         "amendments": amendments,
         "scope_changes": contract.scope_changes.select_related("requested_by", "decided_by"),
+        # Renewals and expiries recorded by the daily sweep (``contracts.renewals``).
+        "renewals": contract.history.filter(
+            history_change_reason__regex=r"^(Auto-renewed|Expired)"
+        ).order_by("-history_date")[:20],
         "today": timezone.localdate(),
         "can_manage": manage,
         "is_client_side": is_client_side(user),

@@ -32,6 +32,8 @@ from .contract import (
     PricingModel,
     RateCardLine,
     RateUnit,
+    add_months,
+    renewed_end,
     validate_credit_allocation,
     validate_currency,
 )
@@ -59,9 +61,11 @@ __all__ = [
     "RateUnit",
     "ScopeChange",
     "ScopeChangeStatus",
+    "add_months",
     "clause_sort_key",
     "document_upload_to",
     "may_propose_scope_change",
+    "renewed_end",
     "validate_credit_allocation",
     "validate_currency",
 ]

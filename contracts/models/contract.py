@@ -3,6 +3,7 @@ its rate card."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -110,6 +111,21 @@ def validate_credit_allocation(value: Any) -> None:
         raise ValidationError(f"The shares add up to {total} %, more than 100 %.")
 
 
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the last day of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def renewed_end(end: date, term_months: int, terms: int) -> date:
+    """The end date after ``terms`` renewals: a term starts the day after the previous
+    end and lasts ``term_months`` (31 Dec + 12 months → 31 Dec; 30 Jun + 1 → 31 Jul)."""
+    return add_months(end + timedelta(days=1), term_months * terms) - timedelta(days=1)
+
+
 class ContractQuerySet(VendorOwnedQuerySet):
     def active(self) -> ContractQuerySet:
         return self.filter(status=ContractStatus.ACTIVE)
@@ -146,6 +162,12 @@ class Contract(models.Model):
     end_date = models.DateField(null=True, blank=True, help_text="Empty for open-ended.")
     auto_renewal = models.BooleanField(
         default=False, help_text="Renews by itself unless notice is given in time."
+    )
+    renewal_term_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Length of each renewal term: an auto-renewing contract rolls forward by "
+        "whole terms when its end date passes.",
     )
     renewal_notice_days = models.PositiveIntegerField(
         default=90, help_text="Days before the end date by which notice must be given."
@@ -263,6 +285,34 @@ class Contract(models.Model):
         if self.end_date is None:
             return None
         return self.end_date - timedelta(days=self.renewal_notice_days or 0)
+
+    @property
+    def term_start(self) -> date | None:
+        """First day of the current term: the day after the end date, one term back
+        (never before the effective date)."""
+        if self.end_date is None:
+            return None
+        start = add_months(self.end_date + timedelta(days=1), -self.renewal_term_months)
+        return max(start, self.effective_date) if self.effective_date else start
+
+    @property
+    def next_term(self) -> tuple[date, date] | None:
+        """(first, last day) of the term an auto-renewal would start, else None."""
+        if self.end_date is None or not self.auto_renewal:
+            return None
+        return self.end_date + timedelta(days=1), renewed_end(
+            self.end_date, self.renewal_term_months, 1
+        )
+
+    def renewal_due(self, today: date) -> int:
+        """How many whole terms an auto-renewing contract must roll so that its end date
+        is today or later (0 when it has not passed)."""
+        if self.end_date is None or self.end_date >= today:
+            return 0
+        terms = 0
+        while renewed_end(self.end_date, self.renewal_term_months, terms) < today:
+            terms += 1
+        return terms
 
     def days_to_notice(self, today: date) -> int | None:
         if self.notice_deadline is None:
