@@ -121,9 +121,9 @@ class MeasurementViewSet(
     queryset = Measurement.objects.all()
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
-    # The import checks the vendor itself: a partner imports only its own vendor's
-    # data (another vendor's slug reads as unknown), always as vendor-reported.
-    partner_write_actions = ("import_measurements",)
+    # Partners submit (upsert, import) their own vendor's data, always vendor-reported:
+    # the services check each row (another vendor's slug reads as unknown).
+    partner_write_actions = ("create", "import_measurements")
 
     def narrow(self, queryset):
         return queryset.select_related("vendor", "kpi").order_by("-period_start", "id")

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vendorhub.access import can_manage, get_for_user, manager_required, require_manager
+from vendorhub.access import can_manage, get_for_user, require_manager
 from vendorhub.csv_export import csv_response
 from vendorhub.formtools import add_errors
 from vendorhub.models import Vendor
@@ -27,6 +27,12 @@ from .services import (
     target_save,
 )
 from .views_common import resolve_period
+
+
+def _require_may_import(user) -> None:
+    """Managers import for any vendor, partners for their own; executives read only."""
+    if not (can_manage(user) or user.is_partner):
+        raise PermissionDenied("Only managers and the vendor's partners import data.")
 
 
 @login_required
@@ -64,6 +70,7 @@ def measurement_list(request: HttpRequest) -> HttpResponse:
         "period": period,
         "period_error": period_error,
         "can_manage": can_manage(request.user),
+        "can_submit": can_manage(request.user) or request.user.is_partner,
     }
     template = "scorecards/measurement_list.html"
     if request.htmx:
@@ -72,9 +79,9 @@ def measurement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@manager_required
 @require_http_methods(["GET", "POST"])
 def measurement_new(request: HttpRequest) -> HttpResponse:
+    _require_may_import(request.user)
     form = MeasurementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,12 +100,6 @@ def measurement_new(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if form.errors else 200,
     )
-
-
-def _require_may_import(user) -> None:
-    """Managers import for any vendor, partners for their own; executives read only."""
-    if not (can_manage(user) or user.is_partner):
-        raise PermissionDenied("Only managers and the vendor's partners import data.")
 
 
 @login_required

@@ -40,6 +40,12 @@ class MeasurementForm(forms.ModelForm):
         self.fields["vendor"].queryset = Vendor.objects.visible_to(user)
         self.fields["kpi"].queryset = KPI.objects.active()
         self.fields["value"].required = False
+        if user.is_partner:
+            # A partner submits for its own vendor, always as vendor-reported.
+            self.instance.supplied_by = SuppliedBy.VENDOR
+            del self.fields["supplied_by"]
+            if user.vendor_id:
+                self.fields["vendor"].initial = user.vendor.slug
 
     def clean(self):
         data = super().clean()

@@ -355,8 +355,7 @@ def measurements_upsert(
     two writers of the same version only one wins. A CSV import (the page, after its
     preview) replaces values by design and names no versions.
     """
-    if not by.is_manager:
-        raise PermissionDenied("Only vendor managers record measurements.")
+    _require_may_submit(by)
     built, errors = measurements_validate(items=items, by=by, source=source)
     versions, version_errors = _versions(items) if require_versions else ([], [])
     if version_errors:
@@ -464,11 +463,34 @@ def measurement_update(
     )
 
 
+def _require_may_submit(by: User) -> None:
+    """Managers record any vendor's data; a partner submits its own vendor's, always
+    vendor-reported (checked per row: its vendor scope and ``supplied_by``)."""
+    if not (by.is_manager or by.is_partner):
+        raise PermissionDenied("Only managers and the vendor's partners record measurements.")
+
+
+def _require_may_write_row(measurement: Measurement, by: User) -> None:
+    """A partner writes only vendor-reported rows of its own vendor: client-measured
+    data is never overwritten from the vendor's side."""
+    if by.is_manager:
+        return
+    if not (
+        by.is_partner
+        and by.vendor_id == measurement.vendor_id
+        and measurement.supplied_by == SuppliedBy.VENDOR
+    ):
+        raise PermissionDenied(
+            "A vendor submits and changes its own vendor-reported data only; "
+            "client-measured data is the client's."
+        )
+
+
 @transaction.atomic
 def measurement_save(*, measurement: Measurement, by: User) -> Measurement:
     """Save one measurement from the entry form (same rules as imports)."""
-    if not by.is_manager:
-        raise PermissionDenied("Only vendor managers record measurements.")
+    _require_may_submit(by)
+    _require_may_write_row(measurement, by)
     measurement.entered_by = by
     measurement.full_clean()
     measurement._history_user = by  # type: ignore[attr-defined]

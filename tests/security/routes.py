@@ -300,12 +300,8 @@ PAGES: dict[str, Route] = {
     "scorecards/published/<int:pk>/appeal/": Route({"POST": OWN_PARTNER_ONLY}, args=PUBLISHED_A),
     "scorecards/measurements/": Route({"GET": SIGNED_IN}),
     "scorecards/measurements/new/": Route(
-        {
-            "GET": MANAGER_ONLY,
-            "POST": MANAGER_ONLY,
-            "PUT": MANAGER_PAGE_OTHER,
-            "DELETE": MANAGER_PAGE_OTHER,
-        }
+        {"GET": PARTNER_OR_MANAGER, "POST": PARTNER_OR_MANAGER},
+        note="Partners submit their own vendor's data, vendor-reported (vendor choice scoped).",
     ),
     "scorecards/measurements/import/": Route(
         {"GET": PARTNER_OR_MANAGER, "POST": PARTNER_OR_MANAGER},
@@ -407,7 +403,7 @@ API: dict[str, Route] = {
     ),
     "api:target-list": _collection(create=MANAGER_ONLY),
     "api:target-detail": _detail("targets", OWN_WRITE_MANAGER),
-    "api:measurement-list": _collection(create=MANAGER_ONLY),
+    "api:measurement-list": _collection(create=PARTNER_OR_MANAGER),
     "api:measurement-detail": _detail("measurements", OWN_WRITE_MANAGER),
     "api:measurement-import": Route(
         {"POST": PARTNER_OR_MANAGER, "OPTIONS": SIGNED_IN},
