@@ -72,16 +72,17 @@ def test_single_measurement_post_returns_201_and_public_fields(api_for, manager,
     } == ITEM
 
 
-def test_measurement_writes_are_403_for_executive_and_partner(
+def test_measurement_writes_are_403_for_executive_and_vendor_reported_for_partner(
     api_for, executive, partner_a, vendor_a
 ):
     assert (
         api_for(executive).post("/api/v1/measurements/", [ITEM], format="json").status_code == 403
     )
-    assert (
-        api_for(partner_a).post("/api/v1/measurements/", [ITEM], format="json").status_code == 403
-    )
     assert Measurement.objects.count() == 0
+    # Issue 10: a partner submits its own vendor's data (vendor-reported), no longer a 403.
+    response = api_for(partner_a).post("/api/v1/measurements/", [ITEM], format="json")
+    assert response.status_code == 200
+    assert Measurement.objects.get().supplied_by == "vendor"
 
 
 def test_manager_cannot_post_for_an_unknown_vendor(api_for, manager):
