@@ -56,22 +56,28 @@ def clause_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            edited = form.save(commit=False)
+            amendment = form.cleaned_data.get("amendment")
+            changed = amendment is not None or not services.clause_is_unchanged(edited)
             try:
-                services.clause_save(
-                    clause=form.save(commit=False),
-                    by=request.user,
-                    amendment=form.cleaned_data.get("amendment"),
-                )
+                services.clause_save(clause=edited, by=request.user, amendment=amendment)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
+                # Said after an inline (htmx) edit too: the messages region is filled
+                # out of band (HtmxMessagesMiddleware) and announced.
+                if changed:
+                    messages.success(request, f"Clause {clause.number} was saved.")
+                else:
+                    messages.info(
+                        request, f"Nothing changed; clause {clause.number} was kept as it was."
+                    )
                 if request.htmx:
                     return render(
                         request,
                         "contracts/contract_detail.html#clause",
                         {"clause": clause, "can_manage": True, "contract": contract},
                     )
-                messages.success(request, f"Clause {clause.number} was saved.")
                 return redirect(clause.get_absolute_url())
         status = 400
     template = "contracts/clause_form.html"

@@ -118,6 +118,11 @@ class ClauseForm(forms.ModelForm):
                 help_text="Record this edit as part of an amendment.",
             )
 
+    def clean_body(self) -> str:
+        # Browsers send a textarea's lines as CRLF: the same text must compare equal to
+        # the stored one, or every untouched save would look like a new version.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
 
 class ClauseSearchForm(forms.Form):
     q = forms.CharField(label="Search clauses", required=False, max_length=200)

@@ -96,13 +96,27 @@ def clause_update_search_vector(*, clause_ids: Iterable[int]) -> None:
     Clause.objects.filter(pk__in=list(clause_ids)).update(search_vector=vector)
 
 
+def clause_is_unchanged(clause: Clause) -> bool:
+    """True when ``clause`` is saved already and every editable field is as stored."""
+    if clause.pk is None:
+        return False
+    names = [f.attname for f in Clause._meta.concrete_fields if f.editable and not f.primary_key]
+    stored = Clause.objects.filter(pk=clause.pk).values(*names).first()
+    return stored is not None and all(getattr(clause, name) == stored[name] for name in names)
+
+
 @transaction.atomic
 def clause_save(*, clause: Clause, by: User, amendment: Amendment | None = None) -> Clause:
     """Create or edit a clause: vendor follows the contract, the edit is versioned
-    (simple-history), the search vector is refreshed, and an amendment may record it."""
+    (simple-history), the search vector is refreshed, and an amendment may record it.
+
+    Saving a clause exactly as stored (and with no amendment) writes nothing: a version
+    that changes nothing would only clutter the history and its diffs."""
     require_manager(by)
     if clause.contract_id:
         clause.vendor_id = clause.contract.vendor_id
+    if amendment is None and clause_is_unchanged(clause):
+        return clause
     clause.full_clean()
     clause.save()
     clause_update_search_vector(clause_ids=[clause.pk])

@@ -211,11 +211,15 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Chosen every time, never preset: a comment meant to stay internal must not reach
+    # the vendor because nobody looked at a pre-ticked "shared".
     visibility = forms.ChoiceField(
+        label="Who sees it",
         choices=[("shared", "Shared with the vendor"), ("internal", "Internal (client side only)")],
-        initial="shared",
         widget=forms.RadioSelect,
-        required=False,
+        error_messages={
+            "required": "Choose who sees this comment: shared with the vendor, or internal."
+        },
     )
     attachment = forms.FileField(required=False, label="Evidence")
 

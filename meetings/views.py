@@ -264,8 +264,7 @@ def attendance_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecordAttendanceForm(request.POST, attendances=rows)
     if form.is_valid():
         attendance_record(meeting=meeting, statuses=form.statuses(), by=request.user)
-        if not request.htmx:
-            messages.success(request, "Attendance recorded.")
+        messages.success(request, "Attendance recorded.")
     return _section(request, meeting, "attendance", record_form=form if form.errors else None)
 
 

@@ -182,7 +182,8 @@ def _comment(dispute_pk: int, user_pk: int, body: str) -> str:
         f"c = Client(); c.force_login(User.objects.get(pk={user_pk}));"
         f"d = Dispute.objects.get(pk={dispute_pk}); t = time.monotonic();"
         "r = c.post(d.get_absolute_url() + 'comment/',"
-        f" {{'body': '{body}', 'version': d.version}}, headers={{'host': 'localhost'}});"
+        f" {{'body': '{body}', 'visibility': 'shared', 'version': d.version}},"
+        " headers={'host': 'localhost'});"
         "print(r.status_code, round(time.monotonic() - t, 2))"
     )
 
