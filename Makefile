@@ -8,7 +8,7 @@ UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VENV_PY = .venv/bin/python
 MANAGE = $(VENV_PY) manage.py
 
-.PHONY: run install test test-fast lint format check worker web migrate demo clean
+.PHONY: run install test test-fast lint format check worker web migrate demo clean bench bench-small bench-install
 
 ## Install everything, migrate, load demo data, run web + Celery worker + beat.
 run: install migrate demo
@@ -55,6 +55,20 @@ lint: install
 format: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+## The benchmark (docs/performance.md) on the database seed_large loaded; writes bench/results.json.
+bench-install: .tools/bin/uv
+	@mkdir -p var
+	$(UV) sync --frozen --group bench --python "$(PY_FOR_UV)"
+
+bench: bench-install
+	DEBUG=$${DEBUG:-1} $(VENV_PY) scripts/benchmark.py $(BENCH_ARGS)
+
+## CI-sized: seed_large at 1 % (replacing any bench data in DATABASE_URL), 5 rounds, 15 s of load.
+bench-small: bench-install
+	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput -v0
+	DEBUG=$${DEBUG:-1} $(MANAGE) seed_large --scale 0.01 --reset -v0
+	DEBUG=$${DEBUG:-1} $(VENV_PY) scripts/benchmark.py --small $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv .tools var db.sqlite3 staticfiles
