@@ -33,6 +33,7 @@ from vendorhub.api import (
     VersionedWriteMixin,
 )
 from vendorhub.models import Vendor
+from vendorhub.pagination import KeysetPagination
 
 from .models import KPI, Measurement, Source, Target, period_bounds
 from .relationship import relationship_factors
@@ -124,6 +125,10 @@ class MeasurementViewSet(
     # Partners submit (upsert, import) their own vendor's data, always vendor-reported:
     # the services check each row (another vendor's slug reads as unknown).
     partner_write_actions = ("create", "import_measurements")
+    # 2,000,000 rows: next/previous by position, no COUNT(*), deep pages as fast as page 1.
+    pagination_class = KeysetPagination
+    ordering = ["-period_start", "id"]
+    ordering_fields = ["period_start", "updated_at"]
 
     def narrow(self, queryset):
         return queryset.select_related("vendor", "kpi").order_by("-period_start", "id")
