@@ -56,7 +56,11 @@ def home(request: HttpRequest) -> HttpResponse:
         ).select_related("relationship_owner")[:10],
     }
     if user.is_manager:
-        context["my_vendors"] = vendors.filter(relationship_owner=user).order_by("name")[:10]
+        context["my_vendors"] = (
+            vendors.filter(relationship_owner=user)
+            .select_related("relationship_owner")
+            .order_by("name")[:10]
+        )
         template = "vendorhub/home_manager.html"
     else:
         context["by_country"] = [
