@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
-from vendorhub.formtools import IsoDateInput
+from vendorhub.formtools import IsoDateInput, LeanSelect
 from vendorhub.models import Role, User, Vendor
 from vendorhub.uploads import CONTRACT_DOCUMENT_TYPES, describe, max_upload_bytes
 
@@ -27,7 +27,11 @@ from .models import (
 class ContractFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     vendor = forms.ModelChoiceField(
-        queryset=Vendor.objects.none(), required=False, to_field_name="slug", empty_label="All"
+        queryset=Vendor.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label="All",
+        widget=LeanSelect,
     )
     status = forms.ChoiceField(choices=[("", "All"), *ContractStatus.choices], required=False)
     pricing_model = forms.ChoiceField(
@@ -127,10 +131,14 @@ class ClauseForm(forms.ModelForm):
 class ClauseSearchForm(forms.Form):
     q = forms.CharField(label="Search clauses", required=False, max_length=200)
     vendor = forms.ModelChoiceField(
-        queryset=Vendor.objects.none(), required=False, to_field_name="slug", empty_label="All"
+        queryset=Vendor.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label="All",
+        widget=LeanSelect,
     )
     contract = forms.ModelChoiceField(
-        queryset=Contract.objects.none(), required=False, empty_label="All"
+        queryset=Contract.objects.none(), required=False, empty_label="All", widget=LeanSelect
     )
     category = forms.ChoiceField(choices=[("", "All"), *ClauseCategory.choices], required=False)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from contracts.models import Clause, Contract
 from scorecards.models import KPI
-from vendorhub.formtools import IsoDateInput
+from vendorhub.formtools import IsoDateInput, LeanSelect
 from vendorhub.models import Role, User, Vendor
 from vendorhub.uploads import EVIDENCE_TYPES, describe, max_upload_bytes
 
@@ -28,7 +28,11 @@ SORTS = [
 class DisputeFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     vendor = forms.ModelChoiceField(
-        queryset=Vendor.objects.none(), required=False, to_field_name="slug", empty_label="All"
+        queryset=Vendor.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label="All",
+        widget=LeanSelect,
     )
     type = forms.ChoiceField(choices=[("", "All"), *DisputeType.choices], required=False)
     severity = forms.ChoiceField(choices=[("", "All"), *Severity.choices], required=False)
@@ -36,7 +40,11 @@ class DisputeFilterForm(forms.Form):
         choices=[("", "All"), ("unresolved", "Unresolved"), *Status.choices], required=False
     )
     owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, to_field_name="username", empty_label="Anyone"
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="username",
+        empty_label="Anyone",
+        widget=LeanSelect,
     )
     overdue = forms.BooleanField(required=False, label="Overdue only")
     recurring = forms.BooleanField(required=False, label="Recurring only")

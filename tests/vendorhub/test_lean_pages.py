@@ -39,3 +39,52 @@ def test_home_costs_the_same_queries_at_two_sizes(request, client_for, manager, 
     if who == "manager":
         assert len(response.context["my_vendors"]) == 9
     assert queries(client, "/") == small
+
+
+def test_lean_select_writes_the_html_django_would(vendor_a, vendor_b):
+    from django import forms
+    from django.test.html import parse_html
+
+    from vendorhub.formtools import LeanSelect
+    from vendorhub.models import Vendor
+
+    vendor_b.name = 'Borealis <CX> & "Co"'
+    vendor_b.save()
+
+    def field(widget):
+        return forms.ModelChoiceField(
+            queryset=Vendor.objects.order_by("name"),
+            to_field_name="slug",
+            required=False,
+            empty_label="All",
+            widget=widget,
+        )
+
+    class Plain(forms.Form):
+        vendor = field(forms.Select(attrs={"class": "x", "hx-get": "/a?b=1&c=2"}))
+
+    class Lean(forms.Form):
+        vendor = field(LeanSelect(attrs={"class": "x", "hx-get": "/a?b=1&c=2"}))
+
+    for data in ({}, {"vendor": vendor_b.slug}, {"vendor": "nope"}):
+        plain, lean = str(Plain(data)["vendor"]), str(Lean(data)["vendor"])
+        assert parse_html(lean) == parse_html(plain), (lean, plain)
+    assert "&lt;CX&gt; &amp; &quot;Co&quot;" in str(Lean({})["vendor"])
+
+
+@pytest.mark.parametrize(
+    "url", ["/disputes/", "/contracts/clauses/search/?q=service", "/contracts/"]
+)
+def test_filtered_lists_cost_the_same_queries_at_two_sizes(client_for, manager, vendor_a, url):
+    from tests.contracts.factories import ContractFactory
+    from tests.disputes.factories import make_dispute
+
+    ContractFactory(vendor=vendor_a)
+    make_dispute(vendor=vendor_a, by=manager)
+    client = client_for(manager)
+    small = queries(client, url)
+    for n in range(6):
+        vendor = VendorFactory(slug=f"list-{n}")
+        ContractFactory(vendor=vendor)
+        make_dispute(vendor=vendor, by=manager)
+    assert queries(client, url) == small
