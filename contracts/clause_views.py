@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from vendorhub.access import can_manage, get_for_manager, get_for_user
+from vendorhub.concurrency import Conflict
 from vendorhub.formtools import add_errors
 
 from . import services
@@ -60,7 +61,20 @@ def clause_edit(request: HttpRequest, pk: int) -> HttpResponse:
             amendment = form.cleaned_data.get("amendment")
             changed = amendment is not None or not services.clause_is_unchanged(edited)
             try:
-                services.clause_save(clause=edited, by=request.user, amendment=amendment)
+                services.clause_save(
+                    clause=edited,
+                    by=request.user,
+                    amendment=amendment,
+                    based_on=form.cleaned_data.get("based_on"),
+                )
+            except Conflict as exc:
+                # The user's text stays in the form; the summary says what happened.
+                context = {"contract": contract, "form": form, "clause": clause}
+                context["conflict"] = str(exc)
+                template = "contracts/clause_form.html"
+                if request.htmx:
+                    template += "#clause-form"
+                return render(request, template, context, status=409)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:

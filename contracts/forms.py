@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -113,14 +114,27 @@ class ClauseForm(forms.ModelForm):
         fields = ["number", "heading", "category", "obligated_party", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
 
+    #: The ``updated_at`` the editor read (ISO, to the microsecond): a save based on an
+    #: older one is refused with 409 instead of overwriting someone else's edit.
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, amendments=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.initial.setdefault("based_on", self.instance.updated_at.isoformat())
         if amendments is not None:
             self.fields["amendment"] = forms.ModelChoiceField(
                 queryset=amendments,
                 required=False,
                 help_text="Record this edit as part of an amendment.",
             )
+
+    def clean_based_on(self) -> datetime | None:
+        value = self.cleaned_data.get("based_on") or ""
+        try:
+            return datetime.fromisoformat(value) if value else None
+        except ValueError:
+            return None  # a mangled token: treated as "not said", like the API's 428 rule
 
     def clean_body(self) -> str:
         # Browsers send a textarea's lines as CRLF: the same text must compare equal to

@@ -7,7 +7,7 @@ the clause search vector kept current, scope-change decisions only once).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vendorhub.access import require_manager
+from vendorhub.concurrency import Conflict
 from vendorhub.models import Role, User
 from vendorhub.notifications import notify
 from vendorhub.uploads import CONTRACT_DOCUMENT_TYPES, upload_check
@@ -106,13 +107,34 @@ def clause_is_unchanged(clause: Clause) -> bool:
 
 
 @transaction.atomic
-def clause_save(*, clause: Clause, by: User, amendment: Amendment | None = None) -> Clause:
+def clause_save(
+    *,
+    clause: Clause,
+    by: User,
+    amendment: Amendment | None = None,
+    based_on: datetime | None = None,
+) -> Clause:
     """Create or edit a clause: vendor follows the contract, the edit is versioned
     (simple-history), the search vector is refreshed, and an amendment may record it.
 
     Saving a clause exactly as stored (and with no amendment) writes nothing: a version
-    that changes nothing would only clutter the history and its diffs."""
+    that changes nothing would only clutter the history and its diffs. ``based_on`` is
+    the ``updated_at`` the editor read (the edit form carries it): if someone saved the
+    clause since, the edit is refused with ``Conflict`` instead of overwriting theirs;
+    the row is locked first, so of two concurrent editors exactly one wins."""
     require_manager(by)
+    if clause.pk is not None and based_on is not None:
+        current = (
+            Clause.objects.select_for_update()
+            .filter(pk=clause.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if current is not None and current != based_on:
+            raise Conflict(
+                f"Someone else saved clause {clause.number} at "
+                f"{timezone.localtime(current):%H:%M} after you opened it."
+            )
     if clause.contract_id:
         clause.vendor_id = clause.contract.vendor_id
     if amendment is None and clause_is_unchanged(clause):

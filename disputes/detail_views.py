@@ -92,6 +92,7 @@ def _detail_context(request: HttpRequest, dispute: Dispute, **forms: Any) -> dic
             }
         ),
         "transition_error": forms.get("transition_error"),
+        "transition_conflict": forms.get("transition_conflict", False),
         "clock_error": forms.get("clock_error"),
         "now": now,
     }
@@ -198,7 +199,9 @@ def dispute_transition_view(request: HttpRequest, reference: str) -> HttpRespons
         )
     except services.DisputeConflict as exc:
         fresh = _load(request, reference)
-        return _render_detail(request, fresh, status=409, transition_error=str(exc))
+        return _render_detail(
+            request, fresh, status=409, transition_error=str(exc), transition_conflict=True
+        )
     except ValidationError as exc:
         return _render_detail(request, dispute, status=400, transition_error=" ".join(exc.messages))
     return _after_write(

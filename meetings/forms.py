@@ -226,11 +226,15 @@ class MeetingForm(forms.ModelForm):
             "channel_details",
         ]
 
+    #: The calendar ``sequence`` the editor read: a stale one is a 409, not an overwrite.
+    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name")
         if self.instance.pk:
             self.fields["vendor"].disabled = True
+            self.initial.setdefault("based_on", self.instance.sequence)
 
 
 class MeetingFilterForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vendorhub.access import can_manage, get_for_manager, get_for_user, manager_required
+from vendorhub.concurrency import Conflict
 from vendorhub.formtools import add_errors
 
 from .forms import (
@@ -108,15 +109,31 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_manager(_meetings(request.user), request.user, pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    context: dict = {"form": form, "meeting": meeting}
+    status = 200
     if request.method == "POST":
         if form.is_valid():
-            meeting_update(
-                meeting=form.save(commit=False), changed=form.changed_data, by=request.user
-            )
-            messages.success(request, "The meeting was saved.")
-            return redirect(meeting)
-        messages.error(request, "Please correct the errors below; nothing was saved.")
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+            try:
+                meeting_update(
+                    meeting=form.save(commit=False),
+                    changed=[name for name in form.changed_data if name != "based_on"],
+                    by=request.user,
+                    based_on_sequence=form.cleaned_data.get("based_on"),
+                )
+            except Conflict as exc:
+                context["conflict"] = str(exc)
+                status = 409
+            except ValidationError as exc:
+                add_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, "The meeting was saved.")
+                return redirect(meeting)
+        else:
+            status = 400
+        if status == 400:
+            messages.error(request, "Please correct the errors below; nothing was saved.")
+    return render(request, "meetings/meeting_form.html", context, status=status)
 
 
 def _detail_context(request: HttpRequest, meeting: Meeting, **forms) -> dict:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from vendorhub.access import require_manager
+from vendorhub.concurrency import Conflict
 
 from ..models import (
     RECORDED_STATUSES,
@@ -213,10 +214,30 @@ def meeting_schedule(*, meeting: Meeting, by: User) -> Meeting:
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, changed: Iterable[str], by: User | None = None) -> Meeting:
+def meeting_update(
+    *,
+    meeting: Meeting,
+    changed: Iterable[str],
+    by: User | None = None,
+    based_on_sequence: int | None = None,
+) -> Meeting:
     """Save an edited meeting; a generated occurrence edited by hand becomes an
     exception, so regenerating the series never undoes the edit. With ``by``, only a
-    manager may (the sweeps and tests edit without a person)."""
+    manager may (the sweeps and tests edit without a person).
+
+    ``based_on_sequence`` is the calendar ``sequence`` the editor read (the edit form
+    carries it): every change to time, title, status or channel bumps it, so a lower
+    one means someone else changed the meeting meanwhile and the edit is refused
+    (``Conflict``, 409) rather than overwriting theirs. The row is locked first."""
+    if based_on_sequence is not None and meeting.pk is not None:
+        current = (
+            Meeting.objects.select_for_update()
+            .filter(pk=meeting.pk)
+            .values_list("sequence", flat=True)
+            .first()
+        )
+        if current is not None and current != based_on_sequence:
+            raise Conflict("Someone else changed this meeting after you opened it.")
     if by is not None:
         require_manager(by)
         meeting._history_user = by  # type: ignore[attr-defined]

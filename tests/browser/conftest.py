@@ -166,7 +166,10 @@ def screenshot():
     def take(page, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # caret="initial": Playwright's default hides the caret by writing a style to
+        # every input and leaves style="" behind; htmx's settle then copies that
+        # attribute onto swapped-in fields, which strict CSP reports as a violation.
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     return take

@@ -217,8 +217,9 @@ def test_edit_with_bad_input_changes_nothing(client_for, manager, meeting):
     response = client_for(manager).post(
         f"/meetings/{meeting.pk}/edit/", {"title": "", "start": "nope", "duration_minutes": 1}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "errorlist" in response.content.decode()
+    assert "data-error-summary" in response.content.decode()
     old_title = meeting.title
     meeting.refresh_from_db()
     assert meeting.title == old_title
