@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,20 +11,24 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vendorhub.access import can_manage, get_for_user, require_manager
+from vendorhub.concurrency import Conflict, PreconditionRequired
 from vendorhub.csv_export import csv_response
 from vendorhub.formtools import add_errors
 from vendorhub.models import Vendor
 
-from .forms import ImportForm, MeasurementForm, TargetForm
+from .forms import ImportForm, MeasurementEditForm, MeasurementForm, TargetForm
 from .formulas import COUNT_FIELDS
 from .models import KPI, Measurement, Target, period_bounds
 from .services import (
     CSV_COLUMNS,
     csv_template_rows,
+    measurement_delete,
+    measurement_may_change,
     measurement_save,
+    measurement_update,
     measurements_import,
     target_save,
 )
@@ -81,25 +87,143 @@ def measurement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def measurement_new(request: HttpRequest) -> HttpResponse:
+    """Enter one measurement: check → "what will be stored" → save exactly that."""
     _require_may_import(request.user)
     form = MeasurementForm(request.POST or None, user=request.user)
+    preview = None
     if request.method == "POST" and form.is_valid():
         try:
-            measurement = measurement_save(measurement=form.instance, by=request.user)
+            preview = measurement_save(
+                measurement=copy.copy(form.instance), by=request.user, dry_run=True
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(
-                request,
-                f"Saved {measurement.kpi} for {measurement.vendor} on {measurement.period_start}.",
-            )
-            return redirect("scorecards:measurements")
+            if form.is_confirmed():
+                measurement = measurement_save(measurement=form.instance, by=request.user)
+                messages.success(
+                    request,
+                    f"Saved {measurement.kpi} for {measurement.vendor} on "
+                    f"{measurement.period_start}.",
+                )
+                return redirect("scorecards:measurement_detail", pk=measurement.pk)
+    return _render_form(request, form, preview, measurement=None)
+
+
+def _render_form(request, form, preview, *, measurement, status: int | None = None):
+    if preview is not None:
+        # Shown again with the fingerprint of exactly these figures: "Save" stores them.
+        form.data = form.data.copy()
+        form.data["checked"] = form.fingerprint()
     return render(
         request,
         "scorecards/measurement_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        {"form": form, "preview": preview, "measurement": measurement},
+        status=status or (400 if form.errors else 200),
     )
+
+
+def _changeable(request: HttpRequest, pk: int) -> Measurement:
+    """The row if the user may see it (else 404) and change it (else 403)."""
+    measurement = get_for_user(
+        Measurement.objects.select_related("vendor", "kpi"), request.user, pk=pk
+    )
+    if not measurement_may_change(measurement, request.user):
+        raise PermissionDenied(
+            "Only managers, and the vendor's partners for its vendor-reported data, "
+            "change a measurement."
+        )
+    return measurement
+
+
+@login_required
+@require_GET
+def measurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One measurement, its counts and its history (edits and who made them)."""
+    measurement = get_for_user(
+        Measurement.objects.select_related("vendor", "kpi", "entered_by"), request.user, pk=pk
+    )
+    history = measurement.history.select_related("history_user").order_by("-history_date")[:50]
+    return render(
+        request,
+        "scorecards/measurement_detail.html",
+        {
+            "m": measurement,
+            "history": history,
+            "can_change": measurement_may_change(measurement, request.user),
+            "count_fields": [
+                (measurement._meta.get_field(name).verbose_name, getattr(measurement, name))
+                for name in COUNT_FIELDS
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measurement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a measurement's figures: check → what will be stored → save (409 if
+    someone changed it meanwhile). The previous figures stay in its history."""
+    measurement = _changeable(request, pk)
+    form = MeasurementEditForm(request.POST or None, instance=measurement)
+    preview = None
+    status = None
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        try:
+            preview = measurement_update(
+                measurement=_changeable(request, pk),
+                by=request.user,
+                changes=form.changes(),
+                expected_version=version,
+                dry_run=True,
+            )
+            if form.is_confirmed():
+                measurement_update(
+                    measurement=measurement,
+                    by=request.user,
+                    changes=form.changes(),
+                    expected_version=version,
+                )
+                messages.success(request, f"Saved the change to {measurement.kpi}.")
+                return redirect("scorecards:measurement_detail", pk=measurement.pk)
+        except ValidationError as exc:
+            preview = None
+            add_errors(form, exc)
+        except Conflict:
+            preview = None
+            form.add_error(
+                None,
+                "Someone else changed this measurement after you opened it; reload the page "
+                "to see their figures. Nothing was saved.",
+            )
+            status = 409
+    return _render_form(request, form, preview, measurement=measurement, status=status)
+
+
+@login_required
+@require_POST
+def measurement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a measurement (the version shown must still be current); its history stays."""
+    measurement = _changeable(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        measurement_delete(measurement=measurement, by=request.user, expected_version=version)
+    except (Conflict, PreconditionRequired):
+        messages.error(
+            request,
+            "Someone else changed this measurement after you opened it; nothing was deleted.",
+        )
+        return redirect("scorecards:measurement_detail", pk=pk)
+    messages.success(
+        request,
+        f"Deleted {measurement.kpi} of {measurement.vendor} for {measurement.period_start} "
+        "(kept in its history).",
+    )
+    return redirect(f"{reverse('scorecards:measurements')}?vendor={measurement.vendor.slug}")
 
 
 @login_required

@@ -2,19 +2,48 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django import forms
+from django.forms.models import construct_instance
 
 from vendorhub.formtools import IsoDateInput
 from vendorhub.models import Vendor
 
+from .formulas import COUNT_FIELDS
 from .models import KPI, Measurement, SuppliedBy, Target
 from .services.imports import ImportFormat
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class MeasurementForm(forms.ModelForm):
+class PreviewedForm:
+    """Mixin: the page shows what will be stored, and saves only what was shown.
+
+    ``checked`` carries the fingerprint of the data the preview was made from; a POST
+    whose data no longer matches it (the user changed a figure after the preview) is
+    previewed again instead of saved.
+    """
+
+    def fingerprint(self) -> str:
+        data = {
+            name: str(getattr(value, "pk", value))
+            for name, value in sorted(self.cleaned_data.items())
+            if name not in ("checked", "version")
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def is_confirmed(self) -> bool:
+        return self.data.get("checked") == self.fingerprint()
+
+
+class MeasurementForm(PreviewedForm, forms.ModelForm):
+    """A new measurement: a value (with volume), a ratio's numerator and denominator,
+    or — for the contact-centre KPIs — the raw counts."""
+
     vendor = forms.ModelChoiceField(queryset=Vendor.objects.none(), to_field_name="slug")
+    checked = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Measurement
@@ -23,14 +52,16 @@ class MeasurementForm(forms.ModelForm):
             "kpi",
             "period_start",
             "granularity",
+            "supplied_by",
             "value",
             "volume",
             "numerator",
             "denominator",
-            "supplied_by",
+            *COUNT_FIELDS,
         ]
         widgets = {"period_start": IsoDateInput()}
         help_texts = {
+            "value": "Leave empty when you give counts: the value is computed from them.",
             "volume": "Contacts behind the value; for a ratio KPI the denominator.",
             "numerator": "Ratio KPIs only: e.g. answered within threshold.",
         }
@@ -49,7 +80,8 @@ class MeasurementForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("value") is None:
+        has_counts = any(data.get(name) is not None for name in COUNT_FIELDS)
+        if data.get("value") is None and not has_counts:
             kpi = data.get("kpi")
             if not (
                 kpi
@@ -57,8 +89,40 @@ class MeasurementForm(forms.ModelForm):
                 and data.get("numerator") is not None
                 and data.get("denominator")
             ):
-                self.add_error("value", "Enter the value (or, for a ratio, its counts).")
+                self.add_error("value", "Enter the value (or its counts).")
         return data
+
+    def _post_clean(self):
+        # Only build the row: the service validates it once, with the service-level
+        # definition of the vendor's contract (a first check with the defaults would
+        # derive a value that the contract's definition then contradicts).
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
+class MeasurementEditForm(PreviewedForm, forms.ModelForm):
+    """The figures of an existing measurement (its vendor, KPI, period and side stay)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    checked = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Measurement
+        fields = ["value", "volume", "numerator", "denominator", *COUNT_FIELDS]
+        help_texts = MeasurementForm.Meta.help_texts
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].required = False
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        # The service applies the changes (and validates the whole row); the form only
+        # reads the figures, so the instance is left as loaded.
+        pass
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
 class TargetForm(forms.ModelForm):

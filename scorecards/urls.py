@@ -20,6 +20,13 @@ urlpatterns = [
     path("published/<int:pk>/appeal/", views.appeal, name="appeal"),
     path("measurements/", data_views.measurement_list, name="measurements"),
     path("measurements/new/", data_views.measurement_new, name="measurement_new"),
+    path("measurements/<int:pk>/", data_views.measurement_detail, name="measurement_detail"),
+    path("measurements/<int:pk>/edit/", data_views.measurement_edit, name="measurement_edit"),
+    path(
+        "measurements/<int:pk>/delete/",
+        data_views.measurement_delete_view,
+        name="measurement_delete",
+    ),
     path("measurements/import/", data_views.measurement_import, name="measurement_import"),
     path(
         "measurements/import/template.csv",

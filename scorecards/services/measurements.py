@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from vendorhub.concurrency import Conflict, PreconditionRequired, require_version, versioned_update
 from vendorhub.models import User, Vendor
 
-from ..definitions import DefinitionResolver
+from ..definitions import DefinitionResolver, vendor_definition
 from ..formulas import CONTACT_COUNT_FIELDS, COUNT_FIELDS
 from ..models import (
     KPI,
@@ -435,32 +435,90 @@ def measurements_write(
     return result
 
 
+#: What an edit may change: the figures and the counts, never the row's identity.
+EDITABLE_FIELDS = (*MEASUREMENT_FIELDS, *COUNT_FIELDS)
+
+
+def _with_definition(measurement: Measurement) -> Measurement:
+    """Set the service-level definition the row's stored value is derived with."""
+    measurement.definition = vendor_definition(
+        vendor_id=measurement.vendor_id,
+        kpi_id=measurement.kpi_id,
+        start=measurement.period_start,
+        end=measurement.period_end,
+    )
+    return measurement
+
+
 @transaction.atomic
 def measurement_update(
-    *, measurement: Measurement, by: User, changes: dict[str, Any], expected_version: int
+    *,
+    measurement: Measurement,
+    by: User,
+    changes: dict[str, Any],
+    expected_version: int,
+    dry_run: bool = False,
 ) -> Measurement:
     """Change one measurement's figures, only if nobody changed it since
-    ``expected_version`` (else ``Conflict``, 409). Validated as a whole first."""
-    if not by.is_manager:
-        raise PermissionDenied("Only vendor managers record measurements.")
-    unknown = set(changes) - set(MEASUREMENT_FIELDS)
+    ``expected_version`` (else ``Conflict``, 409). Validated as a whole first.
+
+    What the user gives wins over what it replaces: new counts replace the old value
+    (which is derived again), a new value without counts drops the old counts. A value
+    given *with* counts must agree with them, or nothing is saved. ``dry_run`` answers
+    the row as it would be stored, unsaved (the page's "what will be stored").
+    """
+    _require_may_submit(by)
+    _require_may_write_row(measurement, by)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
     require_version(current=measurement.version, expected=expected_version)
-    if {"value", "volume"} & set(changes) and not {"numerator", "denominator"} & set(changes):
+    # Only what differs from the stored row is what the user gave (a form sends every
+    # field, including the derived ones as they were).
+    given = {name for name, value in changes.items() if getattr(measurement, name) != value}
+    gives_counts = bool(given & set(COUNT_FIELDS))
+    gives_fraction = bool({"numerator", "denominator"} & given)
+    if {"value", "volume"} & given and not gives_fraction and not gives_counts:
         # A new value (or volume) without counts: the counts follow it, not the reverse.
         measurement.numerator = measurement.denominator = None
-    for name, value in changes.items():
-        setattr(measurement, name, value)
+        for name in COUNT_FIELDS:
+            setattr(measurement, name, None)
+        given -= set(COUNT_FIELDS) | {"numerator", "denominator"}
+    for name in given:
+        setattr(measurement, name, changes[name])
+    if measurement.has_counts:
+        # Numerator, denominator and volume of a counted row are derived from its counts.
+        measurement.numerator = measurement.denominator = None
+        if "volume" not in given:
+            measurement.volume = None
+    if (gives_counts or gives_fraction) and "value" not in given:
+        measurement.value = None  # derived again from what was given
     measurement.entered_by = by
-    measurement.full_clean()
+    _with_definition(measurement).full_clean()
+    if dry_run:
+        return measurement
     measurement._history_user = by  # type: ignore[attr-defined]
     return versioned_update(
         measurement,
         expected_version=expected_version,
-        **{name: getattr(measurement, name) for name in MEASUREMENT_FIELDS},
+        **{name: getattr(measurement, name) for name in EDITABLE_FIELDS},
         entered_by=by,
     )
+
+
+@transaction.atomic
+def measurement_delete(*, measurement: Measurement, by: User, expected_version: int) -> None:
+    """Delete one measurement the user may change, if nobody changed it since
+    ``expected_version``. Its history stays (the deletion is recorded with its author);
+    a published scorecard keeps its frozen figures."""
+    _require_may_submit(by)
+    _require_may_write_row(measurement, by)
+    require_version(current=measurement.version, expected=expected_version)
+    locked = Measurement.objects.select_for_update().filter(pk=measurement.pk).first()
+    if locked is None or locked.version != expected_version:
+        raise Conflict(current_version=getattr(locked, "version", expected_version))
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.delete()
 
 
 def _require_may_submit(by: User) -> None:
@@ -470,13 +528,23 @@ def _require_may_submit(by: User) -> None:
         raise PermissionDenied("Only managers and the vendor's partners record measurements.")
 
 
+def measurement_may_change(measurement: Measurement, user: User) -> bool:
+    """Managers change any row; a partner its own vendor's vendor-reported rows."""
+    try:
+        _require_may_write_row(measurement, user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _require_may_write_row(measurement: Measurement, by: User) -> None:
     """A partner writes only vendor-reported rows of its own vendor: client-measured
     data is never overwritten from the vendor's side."""
     if by.is_manager:
         return
     if not (
-        by.is_partner
+        by.is_active
+        and by.is_partner
         and by.vendor_id == measurement.vendor_id
         and measurement.supplied_by == SuppliedBy.VENDOR
     ):
@@ -487,12 +555,20 @@ def _require_may_write_row(measurement: Measurement, by: User) -> None:
 
 
 @transaction.atomic
-def measurement_save(*, measurement: Measurement, by: User) -> Measurement:
-    """Save one measurement from the entry form (same rules as imports)."""
+def measurement_save(*, measurement: Measurement, by: User, dry_run: bool = False) -> Measurement:
+    """Save one new measurement from the entry form (same rules as imports).
+
+    ``dry_run`` answers the row as it would be stored (value derived from the counts
+    with the contract's definition), unsaved: the form shows it before saving.
+    """
     _require_may_submit(by)
     _require_may_write_row(measurement, by)
     measurement.entered_by = by
+    if measurement.vendor_id and measurement.kpi_id and measurement.period_start:
+        _with_definition(measurement)
     measurement.full_clean()
+    if dry_run:
+        return measurement
     measurement._history_user = by  # type: ignore[attr-defined]
     measurement.save()
     return measurement

@@ -33,6 +33,8 @@ PAGE_ARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "scorecards:vendor": lambda w: {"slug": w.vendor_a.slug},
     "scorecards:targets": lambda w: {"slug": w.vendor_a.slug},
     "scorecards:published_detail": lambda w: {"pk": w.a["published"].pk},
+    "scorecards:measurement_detail": lambda w: {"pk": w.a["measurement"].pk},
+    "scorecards:measurement_edit": lambda w: {"pk": w.a["measurement"].pk},
 }
 
 # Pages for visitors who are not logged in (a logged-in user is sent home from them).
@@ -50,6 +52,8 @@ NOT_PAGES: dict[str, str] = {
     "logout": POST_ONLY,
     "password_reset_confirm": "needs a one-time token from an e-mail",
     "notification_read": POST_ONLY,
+    "scorecards:measurement_delete": POST_ONLY,
+    "scorecards:measurement_import_template": DOWNLOAD,
     "notification_read_all": POST_ONLY,
     "outbox_email_action": POST_ONLY,
     "contracts:clause_create": POST_ONLY,

@@ -77,6 +77,7 @@ MEETING_A = _a("meeting")
 SERIES_A = _a("series")
 DISPUTE_A = _a("dispute", "reference", "reference")
 PUBLISHED_A = _a("published")
+MEASUREMENT_A = _a("measurement")
 
 
 def _feed_key(w: World, role: str) -> dict[str, str]:
@@ -302,6 +303,17 @@ PAGES: dict[str, Route] = {
     "scorecards/measurements/new/": Route(
         {"GET": PARTNER_OR_MANAGER, "POST": PARTNER_OR_MANAGER},
         note="Partners submit their own vendor's data, vendor-reported (vendor choice scoped).",
+    ),
+    "scorecards/measurements/<int:pk>/": Route({"GET": OWN_READ}, args=MEASUREMENT_A),
+    "scorecards/measurements/<int:pk>/edit/": Route(
+        {"GET": OWN_WRITE_MANAGER, "POST": OWN_WRITE_MANAGER},
+        args=MEASUREMENT_A,
+        note="A's row is client-measured: its partner may read it but not change it.",
+    ),
+    "scorecards/measurements/<int:pk>/delete/": Route(
+        {"POST": OWN_WRITE_MANAGER},
+        args=MEASUREMENT_A,
+        note="The probe names no version: the manager's delete is refused as stale.",
     ),
     "scorecards/measurements/import/": Route(
         {"GET": PARTNER_OR_MANAGER, "POST": PARTNER_OR_MANAGER},
