@@ -125,6 +125,9 @@ def test_measurement_form_saves_and_rejects_bad_percent(client_for, manager, ven
     }
     assert client_for(manager).post("/scorecards/measurements/new/", post).status_code == 400
     post["value"] = 80
+    preview = client_for(manager).post("/scorecards/measurements/new/", post)
+    assert preview.status_code == 200 and not Measurement.objects.exists()  # shown first
+    post["checked"] = preview.context["form"].data["checked"]
     assert client_for(manager).post("/scorecards/measurements/new/", post).status_code == 302
     assert Measurement.objects.get().numerator == pytest.approx(8)
 

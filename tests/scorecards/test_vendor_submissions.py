@@ -95,6 +95,8 @@ def test_partner_submits_by_form_for_its_own_vendor_only(client_for, partner_a, 
     assert page.status_code == 200
     assert b"borealis-cx" not in page.content and b'name="supplied_by"' not in page.content
     form = {**ITEM, "kpi": kpi("csat").pk}
+    preview = client.post("/scorecards/measurements/new/", form)
+    form["checked"] = preview.context["form"].data["checked"]
     assert client.post("/scorecards/measurements/new/", form).status_code == 302
     assert Measurement.objects.get().supplied_by == "vendor"
     response = client.post("/scorecards/measurements/new/", {**form, "vendor": "borealis-cx"})
