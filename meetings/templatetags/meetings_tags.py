@@ -34,6 +34,7 @@ def meetings_vendor_section(context, vendor):
         "client_rate": rates["client"],
         "vendor_rate": rates["vendor"],
         "window_days": RATE_WINDOW_DAYS,
+        "can_manage": context.get("can_manage", False),
     }
 
 

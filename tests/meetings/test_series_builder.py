@@ -287,3 +287,13 @@ def test_api_series_says_its_cadence_and_working_hours(api_for, manager, vendor_
     row = api_for(manager).get("/api/v1/meeting-series/").json()["results"][0]
     assert row["description"] == "Every Tuesday at 18:00 (Europe/Berlin)"
     assert any("Asia/Manila, outside Acme Contact's" in w for w in row["working_hours_warnings"])
+
+
+def test_vendor_page_links_to_a_series_for_that_vendor(client_for, manager, partner_a, vendor_a):
+    html = client_for(manager).get(f"/vendors/{vendor_a.slug}/").content.decode()
+    assert f"/meetings/series/new/?vendor={vendor_a.slug}" in html
+    form = client_for(manager).get(f"/meetings/series/new/?vendor={vendor_a.slug}").content.decode()
+    assert re.search(rf'<option value="{vendor_a.pk}" selected>', form)
+    assert f'value="{partner_a.pk}"' in form  # its people are invitable at once
+    partner_html = client_for(partner_a).get(f"/vendors/{vendor_a.slug}/").content.decode()
+    assert "/meetings/series/new/" not in partner_html
