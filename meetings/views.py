@@ -91,8 +91,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, user=request.user)
+    context: dict = {"form": form}
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and not (warnings := _unconfirmed_hours(request, form)):
             with transaction.atomic():
                 meeting = meeting_schedule(meeting=form.save(commit=False), by=request.user)
                 attendance_set(
@@ -100,8 +101,32 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 )
             messages.success(request, f"“{meeting.title}” was scheduled.")
             return redirect(meeting)
-        messages.error(request, "Please correct the errors below; nothing was saved.")
-    return render(request, "meetings/meeting_form.html", {"form": form})
+        if form.is_valid():
+            context["warnings"] = warnings
+        else:
+            messages.error(request, "Please correct the errors below; nothing was saved.")
+    return render(request, "meetings/meeting_form.html", context)
+
+
+def _unconfirmed_hours(request: HttpRequest, form: MeetingForm) -> list[str]:
+    """Why the new time is outside either side's working hours, unless the user said
+    "Save anyway" (or the time did not change). Shown before saving, not after."""
+    if request.POST.get("outside_hours") == "accept":
+        return []
+    if form.instance.pk and not {"start", "duration_minutes"} & set(form.changed_data):
+        return []
+    candidate = form.instance
+    organiser = candidate.organiser if candidate.organiser_id else None
+    if organiser is None:  # as ``meeting_schedule`` will set it: the client side's zone
+        candidate.organiser = request.user
+    warnings = candidate.working_hours_warnings()
+    if organiser is None:
+        candidate.organiser = None
+    if warnings:
+        messages.warning(
+            request, "Nothing was saved yet: the time is outside working hours (see below)."
+        )
+    return warnings
 
 
 @login_required
@@ -112,7 +137,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict = {"form": form, "meeting": meeting}
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and (warnings := _unconfirmed_hours(request, form)):
+            context["warnings"] = warnings
+        elif form.is_valid():
             try:
                 meeting_update(
                     meeting=form.save(commit=False),
