@@ -203,7 +203,12 @@ class TableLoader:
         self.written = 0
         self.postgres = connection.vendor == "postgresql"
         pk = model._meta.pk
-        fields = [f for f in model._meta.concrete_fields if f is not pk]
+        # Generated columns are the database's to compute (COPY may not name them).
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f is not pk and not getattr(f, "generated", False)
+        ]
         self.defaults: dict[str, Any] = {}
         for field in fields:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):

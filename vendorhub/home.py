@@ -8,18 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from .models import User
-
-SEVERITY_RANK = Case(
-    When(severity="critical", then=Value(0)),
-    When(severity="high", then=Value(1)),
-    When(severity="medium", then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 
 
 def attention(user: User, now: datetime) -> dict:
@@ -42,15 +33,12 @@ def attention(user: User, now: datetime) -> dict:
         "open_disputes": disputes.count(),
         "overdue_disputes_count": overdue.count(),
         "urgent_disputes": list(
-            overdue.select_related("vendor")
-            .annotate(rank=SEVERITY_RANK)
-            .order_by("rank", "response_due_at")[:6]
+            overdue.select_related("vendor").order_by("severity_order", "response_due_at")[:6]
         ),
         "awaiting_vendor": list(
             disputes.filter(status="awaiting_vendor")
             .select_related("vendor")
-            .annotate(rank=SEVERITY_RANK)
-            .order_by("rank", "response_due_at")[:6]
+            .order_by("severity_order", "response_due_at")[:6]
         ),
         "next_meetings": list(
             Meeting.objects.visible_to(user)

@@ -88,3 +88,29 @@ def test_filtered_lists_cost_the_same_queries_at_two_sizes(client_for, manager, 
         ContractFactory(vendor=vendor)
         make_dispute(vendor=vendor, by=manager)
     assert queries(client, url) == small
+
+
+def test_needs_attention_follows_the_stored_severity_order(client_for, manager, vendor_a):
+    """The database keeps ``severity_order`` in step with every change of severity."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from disputes.models import Dispute
+    from tests.disputes.factories import make_dispute
+
+    long_ago = timezone.now() - timedelta(days=30)
+    made = {
+        severity: make_dispute(vendor=vendor_a, by=manager, severity=severity, now=long_ago)
+        for severity in ("low", "critical", "medium", "high")
+    }
+    assert {d.severity: d.severity_order for d in Dispute.objects.all()} == {
+        "critical": 0,
+        "high": 1,
+        "medium": 2,
+        "low": 3,
+    }
+    Dispute.objects.filter(pk=made["low"].pk).update(severity="critical")
+    assert Dispute.objects.get(pk=made["low"].pk).severity_order == 0
+    urgent = client_for(manager).get("/").context["urgent_disputes"]
+    assert [d.severity for d in urgent] == ["critical", "critical", "high", "medium"]
