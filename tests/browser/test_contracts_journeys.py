@@ -38,10 +38,11 @@ def setup():
     return {"manager": manager, "partner": partner, "contract": contract}
 
 
-def test_manager_finds_edits_and_traces_a_clause(page, login, screenshot, setup):
+def test_manager_finds_edits_and_traces_a_clause(page, login, screenshot, check_page, setup):
     login(page, setup["manager"])
     page.click("nav >> text=Contracts")
     page.wait_for_selector("text=MSA-ACME-1")
+    check_page(page, "contracts-list-manager")
     screenshot(page, "contracts-list-manager")
 
     page.click("text=MSA-ACME-1")
@@ -55,6 +56,7 @@ def test_manager_finds_edits_and_traces_a_clause(page, login, screenshot, setup)
     )
     form.get_by_role("button", name="Save new version").click()
     page.wait_for_selector("article.clause >> text=85% of calls answered")
+    check_page(page, "contracts-detail-after-inline-edit")
     screenshot(page, "contracts-detail-after-inline-edit")
 
     page.locator("article.clause", has_text="85% of calls").get_by_role(
@@ -62,17 +64,21 @@ def test_manager_finds_edits_and_traces_a_clause(page, login, screenshot, setup)
     ).click()
     page.wait_for_selector("text=Version 2")
     assert page.locator(".diff-text del").first.inner_text() == "80%"
+    check_page(page, "contracts-clause-history")
     screenshot(page, "contracts-clause-history")
 
     page.click("nav >> text=Clause search")
     page.fill("#id_q", "answered within seconds")
     page.wait_for_selector(".search-hit mark")
     assert page.locator(".search-hit").count() == 2  # both vendors, for the manager
+    check_page(page, "contracts-clause-search")
     screenshot(page, "contracts-clause-search")
     assert page.console_errors == []
 
 
-def test_partner_reads_own_contract_and_proposes_scope_change(page, login, screenshot, setup):
+def test_partner_reads_own_contract_and_proposes_scope_change(
+    page, login, screenshot, check_page, setup
+):
     login(page, setup["partner"])
     page.goto("/contracts/clauses/search/?q=answered")
     page.wait_for_selector(".search-hit")
@@ -88,5 +94,6 @@ def test_partner_reads_own_contract_and_proposes_scope_change(page, login, scree
     page.click("button:has-text('Propose')")
     page.wait_for_selector("#scope-changes >> text=Weekend chat")
     assert page.locator("#scope-changes .badge", has_text="Proposed").count() == 1
+    check_page(page, "contracts-detail-partner")
     screenshot(page, "contracts-detail-partner")
     assert page.console_errors == []

@@ -15,7 +15,7 @@ def _logout(page):
 
 
 def test_manager_logs_partner_answers_manager_resolves(
-    page, login, screenshot, manager, partner_a, vendor_a
+    page, login, screenshot, check_page, manager, partner_a, vendor_a
 ):
     login(page, manager)
     page.goto("/disputes/")
@@ -25,6 +25,7 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.select_option("#id_severity", "high")
     page.fill("#id_title", "Service level 71 % in week 10")
     page.fill("#id_description", "71 % answered within 20 s against 80 %.")
+    check_page(page, "disputes-create")
     screenshot(page, "disputes-create")
     page.click("button:has-text('Log dispute')")
     page.wait_for_selector("text=logged")
@@ -39,6 +40,7 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.check("input[name=visibility][value=internal]")
     page.click("button:has-text('Add to timeline')")
     page.wait_for_selector("text=Credits apply below 75 %")
+    check_page(page, "disputes-detail-manager")
     screenshot(page, "disputes-detail-manager")
 
     _logout(page)
@@ -51,6 +53,7 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.fill("#id_action_plan", "Four new agents from Monday.")
     page.click("button:has-text('Send response')")
     page.wait_for_selector("#dispute-status:has-text('Vendor responded')")
+    check_page(page, "disputes-detail-partner")
     screenshot(page, "disputes-detail-partner")
 
     _logout(page)
@@ -62,6 +65,7 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.select_option("#id_outcome", "upheld")
     page.click("button[name=to][value=resolved]")
     page.wait_for_selector("#dispute-status:has-text('Resolved')")
+    check_page(page, "disputes-resolved")
     screenshot(page, "disputes-resolved")
     dispute.refresh_from_db()
     assert dispute.status == "resolved" and dispute.outcome == "upheld"
@@ -70,5 +74,6 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.goto("/disputes/")
     page.select_option("#id_status", "resolved")
     page.wait_for_selector(f"#results >> text={dispute.reference}")
+    check_page(page, "disputes-list")
     screenshot(page, "disputes-list")
     assert page.console_errors == []

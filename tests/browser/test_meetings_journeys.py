@@ -15,7 +15,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_cadence_accept_record_and_rate(
-    page, login, screenshot, manager, partner_a, vendor_a, vendor_b, browser, live_server
+    page,
+    login,
+    screenshot,
+    check_page,
+    manager,
+    partner_a,
+    vendor_a,
+    vendor_b,
+    browser,
+    live_server,
 ):
     login(page, manager)
     page.click("nav.nav >> text=Meetings")
@@ -31,10 +40,12 @@ def test_cadence_accept_record_and_rate(
     page.fill("#id_duration_minutes", "45")
     page.fill("#id_channel_details", "https://meet.example/acme")
     page.check(f"input[name=default_invitees][value='{manager.pk}']")
+    check_page(page, "meetings-series-form")
     screenshot(page, "meetings-series-form")
     page.click("button:has-text('Save series')")
     page.wait_for_selector("h1:has-text('Weekly ops with Acme')")
     assert MeetingSeries.objects.get().meetings.count() >= 12
+    check_page(page, "meetings-series-detail-manager")
     screenshot(page, "meetings-series-detail-manager")
 
     # The manager (Berlin) sees 16:00 Manila as 09:00 or 10:00 his time.
@@ -78,11 +89,14 @@ def test_cadence_accept_record_and_rate(
         page.click("#attendance button:has-text('Record attendance')")
     page.reload()
     assert "Held" in page.locator("h1").inner_text()
+    check_page(page, "meetings-detail-manager")
     screenshot(page, "meetings-detail-manager")
     page.goto(f"/vendors/{vendor_a.slug}/")
     section = page.locator("#vendor-meetings")
     assert "100 %" in section.inner_text()
+    check_page(page, "meetings-vendor-section")
     screenshot(page, "meetings-vendor-section")
     page.goto("/meetings/")
+    check_page(page, "meetings-list-manager")
     screenshot(page, "meetings-list-manager")
     assert page.console_errors == []

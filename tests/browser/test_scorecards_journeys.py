@@ -25,7 +25,9 @@ def published(vendor_a, vendor_b, manager):
     return scorecard_publish(vendor=vendor_a, period_kind="month", period_start=start, by=manager)
 
 
-def test_executive_drills_down_and_prints(page, login, executive, published, screenshot):
+def test_executive_drills_down_and_prints(
+    page, login, executive, published, screenshot, check_page
+):
     login(page, executive)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Dashboard", exact=True
@@ -33,17 +35,19 @@ def test_executive_drills_down_and_prints(page, login, executive, published, scr
     assert "Executive dashboard" in page.locator("h1").inner_text()
     assert page.locator("svg.sparkline").count() == 2
     assert page.locator("td.heat-red").count() == 1
+    check_page(page, "scorecards-dashboard")
     screenshot(page, "scorecards-dashboard")
     page.locator("table.sc-table").get_by_role("link", name="Acme Contact").click()
     assert "Acme Contact · scorecard" in page.locator("h1").inner_text()
     page.emulate_media(media="print")
     assert page.locator("svg.trend-chart").is_visible()
+    check_page(page, "scorecards-print")
     screenshot(page, "scorecards-print")
     assert page.console_errors == []
 
 
 def test_partner_appeals_a_line_of_its_published_scorecard(
-    page, login, partner_a, published, screenshot
+    page, login, partner_a, published, screenshot, check_page
 ):
     login(page, partner_a)
     page.get_by_role("link", name="Scorecards").click()
@@ -52,5 +56,6 @@ def test_partner_appeals_a_line_of_its_published_scorecard(
     page.get_by_role("button", name="Send appeal").click()
     assert "Appeal recorded as dispute DSP-" in page.locator(".messages").inner_text()
     assert "Appealed" in page.locator(".page-head").inner_text()
+    check_page(page, "scorecards-partner-appeal")
     screenshot(page, "scorecards-partner-appeal")
     assert page.console_errors == []
