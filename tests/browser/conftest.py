@@ -148,6 +148,31 @@ def new_page(browser, live_server, password):
 
 
 @pytest.fixture
+def nav():
+    """``nav(page, name)``: follow a link of the main navigation, opening the Menu first
+    when the page is narrow enough to collapse it (phones)."""
+
+    def go(page, name: str) -> None:
+        toggle = page.locator(".nav-toggle")
+        if toggle.is_visible():
+            toggle.click()
+        main = page.get_by_role("navigation", name="Main")
+        main.get_by_role("link", name=name, exact=True).click()
+
+    return go
+
+
+@pytest.fixture
+def at_width():
+    """``at_width(page, width)``: the page at 1280 (desktop) or 390 px (phone)."""
+
+    def resize(page, width: int) -> None:
+        page.set_viewport_size(checks.PHONE if width <= checks.PHONE["width"] else checks.DESKTOP)
+
+    return resize
+
+
+@pytest.fixture
 def check_page():
     """``check_page(page, label=None, **options)``: fail on axe serious/critical
     violations, CSP violations so far, and sideways scrolling at phone width."""

@@ -38,12 +38,16 @@ def setup():
     return {"manager": manager, "partner": partner, "contract": contract}
 
 
-def test_manager_finds_edits_and_traces_a_clause(page, login, screenshot, check_page, setup):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_manager_finds_edits_and_traces_a_clause(
+    page, login, screenshot, check_page, setup, nav, at_width, width
+):
+    at_width(page, width)
     login(page, setup["manager"])
-    page.click("nav >> text=Contracts")
+    nav(page, "Contracts")
     page.wait_for_selector("text=MSA-ACME-1")
     check_page(page, "contracts-list-manager")
-    screenshot(page, "contracts-list-manager")
+    screenshot(page, f"contracts-list-manager-{width}")
 
     page.click("text=MSA-ACME-1")
     page.wait_for_selector("#clauses")
@@ -57,7 +61,7 @@ def test_manager_finds_edits_and_traces_a_clause(page, login, screenshot, check_
     form.get_by_role("button", name="Save new version").click()
     page.wait_for_selector("article.clause >> text=85% of calls answered")
     check_page(page, "contracts-detail-after-inline-edit")
-    screenshot(page, "contracts-detail-after-inline-edit")
+    screenshot(page, f"contracts-detail-after-inline-edit-{width}")
 
     page.locator("article.clause", has_text="85% of calls").get_by_role(
         "link", name="History"
@@ -65,20 +69,22 @@ def test_manager_finds_edits_and_traces_a_clause(page, login, screenshot, check_
     page.wait_for_selector("text=Version 2")
     assert page.locator(".diff-text del").first.inner_text() == "80%"
     check_page(page, "contracts-clause-history")
-    screenshot(page, "contracts-clause-history")
+    screenshot(page, f"contracts-clause-history-{width}")
 
-    page.click("nav >> text=Clause search")
+    nav(page, "Clause search")
     page.fill("#id_q", "answered within seconds")
     page.wait_for_selector(".search-hit mark")
     assert page.locator(".search-hit").count() == 2  # both vendors, for the manager
     check_page(page, "contracts-clause-search")
-    screenshot(page, "contracts-clause-search")
+    screenshot(page, f"contracts-clause-search-{width}")
     assert page.console_errors == []
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 def test_partner_reads_own_contract_and_proposes_scope_change(
-    page, login, screenshot, check_page, setup
+    page, login, screenshot, check_page, setup, nav, at_width, width
 ):
+    at_width(page, width)
     login(page, setup["partner"])
     page.goto("/contracts/clauses/search/?q=answered")
     page.wait_for_selector(".search-hit")
@@ -95,5 +101,5 @@ def test_partner_reads_own_contract_and_proposes_scope_change(
     page.wait_for_selector("#scope-changes >> text=Weekend chat")
     assert page.locator("#scope-changes .badge", has_text="Proposed").count() == 1
     check_page(page, "contracts-detail-partner")
-    screenshot(page, "contracts-detail-partner")
+    screenshot(page, f"contracts-detail-partner-{width}")
     assert page.console_errors == []

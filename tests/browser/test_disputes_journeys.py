@@ -14,9 +14,11 @@ def _logout(page):
     page.context.clear_cookies()
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 def test_manager_logs_partner_answers_manager_resolves(
-    page, login, screenshot, check_page, manager, partner_a, vendor_a
+    page, login, screenshot, check_page, manager, partner_a, vendor_a, nav, at_width, width
 ):
+    at_width(page, width)
     login(page, manager)
     page.goto("/disputes/")
     page.click("text=+ Raise a dispute")
@@ -26,7 +28,7 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.fill("#id_title", "Service level 71 % in week 10")
     page.fill("#id_description", "71 % answered within 20 s against 80 %.")
     check_page(page, "disputes-create")
-    screenshot(page, "disputes-create")
+    screenshot(page, f"disputes-create-{width}")
     page.click("button:has-text('Log dispute')")
     page.wait_for_selector("text=logged")
     dispute = Dispute.objects.get()
@@ -41,7 +43,7 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.click("button:has-text('Add to timeline')")
     page.wait_for_selector("text=Credits apply below 75 %")
     check_page(page, "disputes-detail-manager")
-    screenshot(page, "disputes-detail-manager")
+    screenshot(page, f"disputes-detail-manager-{width}")
 
     _logout(page)
     login(page, partner_a)
@@ -54,7 +56,7 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.click("button:has-text('Send response')")
     page.wait_for_selector("#dispute-status:has-text('Vendor responded')")
     check_page(page, "disputes-detail-partner")
-    screenshot(page, "disputes-detail-partner")
+    screenshot(page, f"disputes-detail-partner-{width}")
 
     _logout(page)
     login(page, manager)
@@ -66,7 +68,7 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.click("button[name=to][value=resolved]")
     page.wait_for_selector("#dispute-status:has-text('Resolved')")
     check_page(page, "disputes-resolved")
-    screenshot(page, "disputes-resolved")
+    screenshot(page, f"disputes-resolved-{width}")
     dispute.refresh_from_db()
     assert dispute.status == "resolved" and dispute.outcome == "upheld"
     assert dispute.root_cause.startswith("Two agents")
@@ -75,5 +77,5 @@ def test_manager_logs_partner_answers_manager_resolves(
     page.select_option("#id_status", "resolved")
     page.wait_for_selector(f"#results >> text={dispute.reference}")
     check_page(page, "disputes-list")
-    screenshot(page, "disputes-list")
+    screenshot(page, f"disputes-list-{width}")
     assert page.console_errors == []

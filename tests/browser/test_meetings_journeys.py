@@ -14,6 +14,7 @@ from meetings.models import Attendance, Meeting, MeetingSeries
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 def test_cadence_accept_record_and_rate(
     page,
     login,
@@ -25,9 +26,13 @@ def test_cadence_accept_record_and_rate(
     vendor_b,
     browser,
     live_server,
+    nav,
+    at_width,
+    width,
 ):
+    at_width(page, width)
     login(page, manager)
-    page.click("nav.nav >> text=Meetings")
+    nav(page, "Meetings")
     page.wait_for_url("**/meetings/")
     page.goto("/meetings/series/new/")
     page.select_option("#id_vendor", str(vendor_a.pk))
@@ -41,12 +46,12 @@ def test_cadence_accept_record_and_rate(
     page.fill("#id_channel_details", "https://meet.example/acme")
     page.check(f"input[name=default_invitees][value='{manager.pk}']")
     check_page(page, "meetings-series-form")
-    screenshot(page, "meetings-series-form")
+    screenshot(page, f"meetings-series-form-{width}")
     page.click("button:has-text('Save series')")
     page.wait_for_selector("h1:has-text('Weekly ops with Acme')")
     assert MeetingSeries.objects.get().meetings.count() >= 12
     check_page(page, "meetings-series-detail-manager")
-    screenshot(page, "meetings-series-detail-manager")
+    screenshot(page, f"meetings-series-detail-manager-{width}")
 
     # The manager (Berlin) sees 16:00 Manila as 09:00 or 10:00 his time.
     page.click(".card >> a >> nth=0")
@@ -90,13 +95,13 @@ def test_cadence_accept_record_and_rate(
     page.reload()
     assert "Held" in page.locator("h1").inner_text()
     check_page(page, "meetings-detail-manager")
-    screenshot(page, "meetings-detail-manager")
+    screenshot(page, f"meetings-detail-manager-{width}")
     page.goto(f"/vendors/{vendor_a.slug}/")
     section = page.locator("#vendor-meetings")
     assert "100 %" in section.inner_text()
     check_page(page, "meetings-vendor-section")
-    screenshot(page, "meetings-vendor-section")
+    screenshot(page, f"meetings-vendor-section-{width}")
     page.goto("/meetings/")
     check_page(page, "meetings-list-manager")
-    screenshot(page, "meetings-list-manager")
+    screenshot(page, f"meetings-list-manager-{width}")
     assert page.console_errors == []
