@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class ScorecardsConfig(AppConfig):
     name = "scorecards"
+
+    def ready(self) -> None:
+        from . import reminders  # noqa: F401 - registers the missing-data sweep

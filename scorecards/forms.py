@@ -211,3 +211,11 @@ class AppealForm(forms.Form):
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kpi"].choices = [(line["kpi"], line["name"]) for line in lines]
+
+
+class RestateForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        help_text="Why the published figures change (e.g. the upheld appeal DSP-2026-0042).",
+    )

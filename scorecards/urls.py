@@ -18,6 +18,7 @@ urlpatterns = [
     path("published/<int:pk>/", views.published_detail, name="published_detail"),
     path("published/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("published/<int:pk>/appeal/", views.appeal, name="appeal"),
+    path("published/<int:pk>/restate/", views.restate, name="restate"),
     path("measurements/", data_views.measurement_list, name="measurements"),
     path("measurements/new/", data_views.measurement_new, name="measurement_new"),
     path("measurements/<int:pk>/", data_views.measurement_detail, name="measurement_detail"),

@@ -30,11 +30,16 @@ from vendorhub.models import Vendor
 
 from .charts import line_points, trend_chart
 from .credits import currency_totals
-from .forms import AppealForm
+from .forms import AppealForm, RestateForm
 from .models import PeriodKind, PublishedScorecard, period_bounds, period_label, previous_periods
 from .relationship import open_disputes_by_type_and_age, relationship_factors
 from .scoring import bands, compute_scorecards, missing_policy, scorecard_for
-from .services import scorecard_acknowledge, scorecard_appeal, scorecard_publish
+from .services import (
+    scorecard_acknowledge,
+    scorecard_appeal,
+    scorecard_publish,
+    scorecard_restate,
+)
 from .views_common import default_period, resolve_period
 
 NOTICE_WINDOW_DAYS = 120
@@ -277,6 +282,7 @@ def vendor_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     chart = trend_chart(card.trend, band_bounds=[b for b, _ in bands()])
     published = list(
         PublishedScorecard.objects.visible_to(request.user)
+        .current()
         .filter(vendor=vendor)
         .order_by("-period_start")[:12]
     )
@@ -345,10 +351,13 @@ def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _render_published(request, scorecard, appeal_form, status: int = 200) -> HttpResponse:
+def _render_published(
+    request, scorecard, appeal_form, status: int = 200, restate_form=None
+) -> HttpResponse:
     appeals = list(scorecard.appeals.select_related("kpi", "dispute", "raised_by"))
     appealed = {a.kpi.code for a in appeals}
     is_vendor = speaks_for_vendor(request.user, scorecard.vendor_id)
+    is_current = scorecard.superseded_at is None
     lines = scorecard.snapshot.get("kpis", [])
     appeal_form.fields["kpi"].choices = [
         (x["kpi"], x["name"]) for x in lines if x["kpi"] not in appealed
@@ -360,8 +369,19 @@ def _render_published(request, scorecard, appeal_form, status: int = 200) -> Htt
         "lines": lines,
         "appeals": appeals,
         "appeal_form": appeal_form,
-        "can_respond": is_vendor and scorecard.status != "acknowledged",
-        "can_acknowledge": is_vendor and scorecard.status == "published",
+        "can_respond": is_vendor and scorecard.status != "acknowledged" and is_current,
+        "can_acknowledge": is_vendor and scorecard.status == "published" and is_current,
+        # Restatements: every version of this period, and the form for a manager.
+        "versions": list(
+            PublishedScorecard.objects.filter(
+                vendor_id=scorecard.vendor_id,
+                period_kind=scorecard.period_kind,
+                period_start=scorecard.period_start,
+            )
+            .order_by("version")
+            .only("id", "version", "published_at", "superseded_at", "restatement_reason")
+        ),
+        "restate_form": (restate_form or RestateForm()) if can_manage(request.user) else None,
     }
     return render(request, "scorecards/published_detail.html", context, status=status)
 
@@ -402,3 +422,27 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Appeal recorded as dispute {created.dispute.reference}.")
             return redirect(scorecard.get_absolute_url())
     return _render_published(request, scorecard, form, status=400)
+
+
+@login_required
+@require_POST
+def restate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Restate a published scorecard: a new version with the reason (managers)."""
+    scorecard = get_for_manager(
+        PublishedScorecard.objects.select_related("vendor"), request.user, pk=pk
+    )
+    form = RestateForm(request.POST)
+    if form.is_valid():
+        try:
+            restated = scorecard_restate(
+                scorecard=scorecard, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Restated as version {restated.version}; the vendor was told."
+            )
+            return redirect(restated.get_absolute_url())
+    appeal_form = AppealForm(lines=scorecard.snapshot.get("kpis", []))
+    return _render_published(request, scorecard, appeal_form, status=400, restate_form=form)

@@ -22,8 +22,19 @@ class ScorecardStatus(models.TextChoices):
     APPEALED = "appealed", "Appealed"
 
 
+class PublishedScorecardQuerySet(VendorOwnedQuerySet):
+    def current(self) -> PublishedScorecardQuerySet:
+        """The version in force of each published period (restated ones excluded)."""
+        return self.filter(superseded_at__isnull=True)
+
+
 class PublishedScorecard(models.Model):
-    """A closed period's scorecard frozen as published: later edits never rewrite it."""
+    """A closed period's scorecard frozen as published: later edits never rewrite it.
+
+    A published scorecard can be restated (e.g. after an upheld appeal): a new version
+    with the reason, recomputed from the data as it is now; the earlier version stays
+    readable, marked as superseded, so what was published when is never lost.
+    """
 
     vendor = models.ForeignKey(
         Vendor, on_delete=models.CASCADE, related_name="published_scorecards"
@@ -46,16 +57,35 @@ class PublishedScorecard(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)
+    restates = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="restated_by",
+        help_text="The version this one replaces.",
+    )
+    restatement_reason = models.TextField(blank=True)
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a restatement replaced this version."
+    )
 
-    objects = VendorOwnedQuerySet.as_manager()
+    objects = PublishedScorecardQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-period_start", "vendor__name"]
+        ordering = ["-period_start", "vendor__name", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["vendor", "period_kind", "period_start"], name="published_scorecard_unique"
-            )
+                fields=["vendor", "period_kind", "period_start", "version"],
+                name="published_scorecard_version",
+            ),
+            models.UniqueConstraint(
+                fields=["vendor", "period_kind", "period_start"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="published_scorecard_one_current",
+            ),
         ]
 
     def __str__(self) -> str:

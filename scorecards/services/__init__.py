@@ -36,7 +36,13 @@ from .measurements import (
     measurements_write,
     target_save,
 )
-from .publishing import appeal_url, scorecard_acknowledge, scorecard_appeal, scorecard_publish
+from .publishing import (
+    appeal_url,
+    scorecard_acknowledge,
+    scorecard_appeal,
+    scorecard_publish,
+    scorecard_restate,
+)
 from .refresh import measurement_values_refresh
 
 __all__ = [
@@ -69,5 +75,6 @@ __all__ = [
     "scorecard_acknowledge",
     "scorecard_appeal",
     "scorecard_publish",
+    "scorecard_restate",
     "target_save",
 ]

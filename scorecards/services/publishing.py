@@ -84,6 +84,72 @@ def scorecard_publish(
     return published
 
 
+MIN_REASON = 10
+
+
+@transaction.atomic
+def scorecard_restate(
+    *, scorecard: PublishedScorecard, reason: str, by: User, now: datetime | None = None
+) -> PublishedScorecard:
+    """Publish a new version of a published scorecard, recomputed from the data as it
+    is now (e.g. corrected after an upheld appeal), with the reason; the earlier
+    version stays readable, marked superseded; the vendor is told.
+    """
+    if not by.is_manager:
+        raise PermissionDenied("Only vendor managers restate scorecards.")
+    now = _now(now)
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON:
+        raise ValidationError({"reason": "Say why it is restated (at least 10 characters)."})
+    current = PublishedScorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if current.superseded_at is not None:
+        raise ValidationError(
+            {"reason": "This version was already restated; restate the latest version."}
+        )
+    card = scorecard_for(current.vendor_id, current.period_kind, current.period_start)
+    if card.overall_score is None:
+        raise ValidationError({"reason": "The period has no scored KPI data any more."})
+    current.superseded_at = now
+    current._history_user = by  # type: ignore[attr-defined]
+    current.save(update_fields=["superseded_at"])
+    vendor = current.vendor
+    restated = PublishedScorecard(
+        vendor=vendor,
+        period_kind=current.period_kind,
+        period_start=current.period_start,
+        overall_score=round(card.overall_score, 1),
+        standing=card.standing,
+        snapshot=card.as_dict(vendor.slug),
+        published_at=now,
+        published_by=by,
+        version=current.version + 1,
+        restates=current,
+        restatement_reason=reason,
+    )
+    restated._history_user = by  # type: ignore[attr-defined]
+    restated.full_clean(exclude=["snapshot"])
+    restated.save()
+    was = f"{current.overall_score:.1f}" if current.overall_score is not None else "no score"
+    notify(
+        recipients=vendor.partner_users.filter(is_active=True),
+        kind="scorecard_restated",
+        message=(
+            f"{vendor} scorecard {current.period} restated (version {restated.version}): "
+            f"{restated.overall_score:.1f}, was {was}. Reason: {reason}"
+        ),
+        url=restated.get_absolute_url(),
+        vendor=vendor,
+    )
+    return restated
+
+
+def _require_current(scorecard: PublishedScorecard) -> None:
+    if scorecard.superseded_at is not None:
+        raise ValidationError(
+            {"status": "This version was restated; respond to the latest version."}
+        )
+
+
 def _require_vendor_partner(user: User, scorecard: PublishedScorecard) -> None:
     if not speaks_for_vendor(user, scorecard.vendor_id):
         raise PermissionDenied("Only the vendor's own staff acknowledge or appeal its scorecard.")
@@ -96,6 +162,7 @@ def scorecard_acknowledge(
     """The vendor accepts the published scorecard as it stands."""
     _require_vendor_partner(by, scorecard)
     scorecard = PublishedScorecard.objects.select_for_update().get(pk=scorecard.pk)
+    _require_current(scorecard)
     if scorecard.status != ScorecardStatus.PUBLISHED:
         raise ValidationError(
             {"status": f"This scorecard is already {scorecard.get_status_display().lower()}."}
@@ -140,6 +207,8 @@ def scorecard_appeal(
     _require_vendor_partner(by, scorecard)
     now = _now(now)
     scorecard = PublishedScorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if scorecard.superseded_at is not None:
+        raise ValidationError({"kpi": "This version was restated; appeal the latest version."})
     if scorecard.status == ScorecardStatus.ACKNOWLEDGED:
         raise ValidationError({"kpi": "An acknowledged scorecard can no longer be appealed."})
     reason = (reason or "").strip()

@@ -28,6 +28,7 @@ def vendor_scorecard_section(context, vendor) -> dict[str, Any]:
     card = compute_scorecards([vendor.pk], kind, [start])[(vendor.pk, start)]
     latest = (
         PublishedScorecard.objects.visible_to(user)
+        .current()
         .filter(vendor=vendor)
         .order_by("-period_start")
         .first()

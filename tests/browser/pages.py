@@ -53,6 +53,7 @@ NOT_PAGES: dict[str, str] = {
     "password_reset_confirm": "needs a one-time token from an e-mail",
     "notification_read": POST_ONLY,
     "scorecards:measurement_delete": POST_ONLY,
+    "scorecards:restate": POST_ONLY,
     "scorecards:measurement_import_template": DOWNLOAD,
     "notification_read_all": POST_ONLY,
     "outbox_email_action": POST_ONLY,

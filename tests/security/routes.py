@@ -299,6 +299,9 @@ PAGES: dict[str, Route] = {
         {"POST": OWN_PARTNER_ONLY}, args=PUBLISHED_A
     ),
     "scorecards/published/<int:pk>/appeal/": Route({"POST": OWN_PARTNER_ONLY}, args=PUBLISHED_A),
+    "scorecards/published/<int:pk>/restate/": Route(
+        {"POST": OWN_WRITE_MANAGER}, args=PUBLISHED_A, note="A new version; the client's act."
+    ),
     "scorecards/measurements/": Route({"GET": SIGNED_IN}),
     "scorecards/measurements/new/": Route(
         {"GET": PARTNER_OR_MANAGER, "POST": PARTNER_OR_MANAGER},
