@@ -9,6 +9,7 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize(
     ("who", "heading"),
     [
@@ -17,11 +18,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
         ("partner_a", "Acme Contact · partner portal"),
     ],
 )
-def test_each_role_logs_in_and_sees_its_home(request, page, login, screenshot, who, heading):
+def test_each_role_logs_in_and_sees_its_home(
+    request, page, login, screenshot, check_page, at_width, who, heading, width
+):
+    at_width(page, width)
     user = request.getfixturevalue(who)
     login(page, user)
     assert heading in page.locator("h1").inner_text()
-    shot = screenshot(page, f"home-{who}")
+    check_page(page, f"home of {who}")
+    shot = screenshot(page, f"home-{who}-{width}")
     assert shot.stat().st_size > 10_000
     assert page.console_errors == []  # CSP violations and script errors show up here
 
@@ -38,7 +43,11 @@ def test_partner_is_sent_to_own_vendor_and_cannot_open_another(
     assert "Page not found" in page.content()
 
 
-def test_manager_filters_vendors_with_htmx_and_logs_out(page, login, manager, vendor_a, vendor_b):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_manager_filters_vendors_with_htmx_and_logs_out(
+    page, login, check_page, at_width, manager, vendor_a, vendor_b, width
+):
+    at_width(page, width)
     login(page, manager)
     page.goto("/vendors/")
     page.fill("#id_q", "borealis")
@@ -47,6 +56,7 @@ def test_manager_filters_vendors_with_htmx_and_logs_out(page, login, manager, ve
     rows.first.wait_for()
     assert rows.count() == 1
     assert "Borealis CX" in rows.first.inner_text()
+    check_page(page, "vendor list after an htmx filter")
     page.click(".usermenu summary")
     page.click("text=Log out")
     page.wait_for_url("**/accounts/login/")
