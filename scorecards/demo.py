@@ -139,3 +139,86 @@ def seed(demo) -> None:
             ),
             by=partner,
         )
+    _platform_month(demo.vendors.get("atlas-contact"), manager, today)
+
+
+# --- Contact-centre data in: a platform connection and one imported month ----------------
+
+DEMO_QUEUES = ("3f1c9a60-0d1e-4b7a-9c55-0a1d2e3f4a01", "3f1c9a60-0d1e-4b7a-9c55-0a1d2e3f4a02")
+
+
+def genesys_month_payload(tz_name: str, month: date, days: int, rng: random.Random) -> dict:
+    """A Genesys Cloud conversation aggregates response for ``days`` days from
+    ``month``, two queues (voice, chat), daily intervals cut at the vendor's midnight."""
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz_name)
+    results = []
+    for queue, media, base in ((DEMO_QUEUES[0], "voice", 1250), (DEMO_QUEUES[1], "chat", 340)):
+        data = []
+        for offset in range(days):
+            day = month + timedelta(days=offset)
+            start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+            offered = int(base * (0.55 if day.isoweekday() >= 6 else 1) * rng.uniform(0.9, 1.1))
+            abandoned = int(offered * rng.uniform(0.03, 0.07))
+            short = int(abandoned * rng.uniform(0.15, 0.35))
+            answered = offered - abandoned
+            in_threshold = int(answered * rng.uniform(0.74, 0.88))
+            aht = rng.uniform(290, 340) if media == "voice" else rng.uniform(480, 560)
+            data.append(
+                {
+                    "interval": f"{start:%Y-%m-%dT%H:%M:%S.000Z}/{end:%Y-%m-%dT%H:%M:%S.000Z}",
+                    "metrics": [
+                        {"metric": "nOffered", "stats": {"count": offered}},
+                        {"metric": "oServiceLevel", "stats": {"numerator": in_threshold}},
+                        {"metric": "tAbandon", "stats": {"count": abandoned, "sum": 0}},
+                        {"metric": "tShortAbandon", "stats": {"count": short, "sum": 0}},
+                        {
+                            "metric": "tAnswered",
+                            "stats": {
+                                "count": answered,
+                                "sum": round(answered * rng.uniform(14, 26) * 1000),
+                            },
+                        },
+                        {
+                            "metric": "tHandle",
+                            "stats": {"count": answered, "sum": round(answered * aht * 1000)},
+                        },
+                    ],
+                }
+            )
+        results.append({"group": {"queueId": queue, "mediaType": media}, "data": data})
+    return {"results": results}
+
+
+def _platform_month(vendor, manager, today: date) -> None:
+    """Atlas's Genesys Cloud queues as a (disabled: no credentials in a demo) platform
+    connection, and last month imported from it as client-measured counts, so the
+    scorecard shows both sides and the formulas at work. Re-running updates it."""
+    if vendor is None or manager is None:
+        return
+    from platforms.models import PlatformConnection
+
+    from .services import measurements_import
+
+    PlatformConnection.objects.update_or_create(
+        vendor=vendor,
+        name="Genesys Cloud voice and chat (demo)",
+        defaults={
+            "platform": "genesys_cloud",
+            "region": "mypurecloud.ie",
+            "queue_ids": list(DEMO_QUEUES),
+            "credentials_ref": "GENESYS_ATLAS",
+            "enabled": False,
+        },
+    )
+    _kind, month = default_period(today)
+    days = ((month + timedelta(days=32)).replace(day=1) - month).days
+    payload = genesys_month_payload(vendor.timezone, month, days, random.Random(20240602))
+    result = measurements_import(
+        vendor=vendor, format="genesys_cloud", data=payload, by=manager, supplied_by="client"
+    )
+    if result.errors:
+        raise RuntimeError(f"Demo import failed: {result.errors[:3]}")
