@@ -181,3 +181,34 @@ def test_editing_a_count_gives_the_value_again(client_for, manager, vendor_a):
     assert client.post(f"/scorecards/measurements/{row.pk}/edit/", data).status_code == 302
     row.refresh_from_db()
     assert row.value == pytest.approx(810 / 960 * 100)
+
+
+def test_the_contradiction_is_refused_by_the_api_and_the_import_too(api_for, manager, vendor_a):
+    item = {
+        "vendor": "acme-contact",
+        "kpi": "service_level",
+        "period_start": "2026-03-03",
+        "value": 82.5,
+        "numerator": 600,
+        "denominator": 900,
+    }
+    response = api_for(manager).post("/api/v1/measurements/", item, format="json")
+    assert response.status_code == 400
+    assert "66.67" in response.json()["value"][0]
+    csv_text = (
+        "kpi,period_start,value,numerator,denominator\nservice_level,2026-03-03,82.5,600,900\n"
+    )
+    response = api_for(manager).post(
+        "/api/v1/measurements/import/",
+        {"vendor": "acme-contact", "format": "csv", "payload": csv_text},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["row"] == 2
+    assert response.json()["errors"][0]["field"] == "value"
+    assert Measurement.objects.count() == 0
+    # Agreeing figures (to the decimals typed) are accepted as typed.
+    response = api_for(manager).post(
+        "/api/v1/measurements/", {**item, "value": 66.67}, format="json"
+    )
+    assert response.status_code == 201
