@@ -110,7 +110,8 @@ class DisputeViewSet(VersionedWriteMixin, ScopedModelViewSet):
             qs = qs.filter(kind__in=kinds)
         return qs.select_related("author", "dispute")
 
-    @extend_schema(request=CommentSerializer, responses=EventSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=EventSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: EventSerializer})
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, pk=None):
         """Comments on the dispute; ``internal`` ones exist only for the client side."""
@@ -151,7 +152,7 @@ class DisputeViewSet(VersionedWriteMixin, ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         # ``expected_version`` is the older name of ``version``; both are accepted.
-        named = data.pop("version", None) or data.pop("expected_version", None)
+        named = _named_version(data)
         expected = self.expected_version(request, {"version": named}, required=False)
         services.dispute_transition(
             dispute=dispute,
@@ -171,7 +172,7 @@ class DisputeViewSet(VersionedWriteMixin, ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         # ``expected_version`` is the older name of ``version``; both are accepted.
-        named = data.pop("version", None) or data.pop("expected_version", None)
+        named = _named_version(data)
         expected = self.expected_version(request, {"version": named}, required=False)
         services.dispute_respond(
             dispute=dispute,
@@ -182,7 +183,7 @@ class DisputeViewSet(VersionedWriteMixin, ScopedModelViewSet):
         )
         return Response(self.get_serializer(dispute).data)
 
-    @extend_schema(request=AttachmentSerializer, responses=EventSerializer)
+    @extend_schema(request=AttachmentSerializer, responses={201: EventSerializer})
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
         """Attach evidence to the timeline: PDF, DOCX, XLSX, PNG/JPEG (re-encoded), plain
@@ -202,6 +203,13 @@ class DisputeViewSet(VersionedWriteMixin, ScopedModelViewSet):
             EventSerializer(event, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+def _named_version(data: dict) -> int | None:
+    """``version`` (or its older name ``expected_version``), both taken out of ``data``."""
+    version = data.pop("version", None)
+    older = data.pop("expected_version", None)
+    return version or older
 
 
 def register(router) -> None:

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from contracts.models import Clause, Contract
 from scorecards.models import KPI
 from vendorhub.models import User, Vendor
-from vendorhub.serializers import ScopedRelatedField, VersionField
+from vendorhub.serializers import ScopedRelatedField, SometimesOmitsFields, VersionField
 
 from .models import Dispute, DisputeEvent, Outcome, Status
 
@@ -129,8 +129,11 @@ class DisputeUpdateSerializer(DisputeSerializer):
         read_only_fields = [*DisputeSerializer.Meta.read_only_fields, "vendor"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(SometimesOmitsFields, serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Blank on events that are not status changes (the schema says so too).
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+    to_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
     attachment_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -150,6 +153,9 @@ class EventSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    #: Partners' answers leave ``internal`` out (see ``to_representation``).
+    sometimes_omitted = ("internal",)
 
     def get_attachment_url(self, obj: DisputeEvent) -> str | None:
         if not obj.attachment:
@@ -190,7 +196,9 @@ class TransitionSerializer(serializers.Serializer):
         required=False, min_value=1, help_text="Older name of ``version``."
     )
     expected_status = serializers.ChoiceField(choices=Status.choices, required=False)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, default="")
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices, required=False, allow_blank=True, default=""
+    )
     resolution_summary = serializers.CharField(required=False, allow_blank=True, default="")
     service_credit_agreed = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0

@@ -100,8 +100,12 @@ class MeetingViewSet(ScopedModelViewSet):
             return meeting_schedule(meeting=instance, by=self.request.user)
         return meeting_update(meeting=instance, changed=self._changed, by=self.request.user)
 
-    @extend_schema(request=AttendanceSerializer, responses=AttendanceSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=AttendanceSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=AttendanceSerializer, responses={201: AttendanceSerializer}
+    )
+    # A plain list of the meeting's rows: not paginated, not filtered like the list.
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def attendance(self, request, pk=None):
         """GET: the invitees. POST: invite or update one (by ``user`` or ``name``).
         Partners may only accept or decline their own invitation."""
@@ -123,8 +127,11 @@ class MeetingViewSet(ScopedModelViewSet):
         rows = meeting.attendances.select_related("user")
         return Response(AttendanceSerializer(rows, many=True).data)
 
-    @extend_schema(request=AgendaItemSerializer, responses=AgendaItemSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=AgendaItemSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=AgendaItemSerializer, responses={201: AgendaItemSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def agenda(self, request, pk=None):
         """GET: the agenda in order. POST ``{"title", "notes"}``: add a point."""
         meeting = self.get_object()

@@ -4,6 +4,10 @@
   up only among the objects the caller may see. Another vendor's object therefore reads
   as "does not exist", exactly like a made-up one: a 400 on the field that leaks nothing.
 - ``VersionField``: the ``version`` of a versioned row, read and written.
+- ``SometimesOmitsFields``: a serializer whose answers leave some fields out for some
+  callers (``sometimes_omitted``); the schema lists them as optional.
+- ``NullableRelatedFieldSchema``: read-only related fields over nullable foreign keys
+  are ``nullable`` in the OpenAPI schema.
 """
 
 from __future__ import annotations
@@ -11,8 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
@@ -89,3 +97,53 @@ class ScopedRelatedFieldSchema(OpenApiSerializerFieldExtension):
         if self.target.slug_field == "pk":
             return build_basic_type(OpenApiTypes.INT)
         return auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+
+
+class NullableRelatedFieldSchema(OpenApiSerializerFieldExtension):
+    """A read-only related field over a nullable foreign key (``owner``, ``added_by``)
+    answers ``null`` when there is none: the schema says so, for every serializer,
+    without each declaration having to repeat ``allow_null=True``."""
+
+    target_class = "rest_framework.relations.RelatedField"
+    match_subclasses = True
+    priority = -1  # a more specific extension (ScopedRelatedFieldSchema) wins
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if self.target.read_only and _over_nullable_model_field(self.target):
+            schema["nullable"] = True
+        return schema
+
+
+def _over_nullable_model_field(field: serializers.Field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or len(field.source_attrs) != 1:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source_attrs[0]).null)
+    except FieldDoesNotExist:
+        return False
+
+
+class SometimesOmitsFields:
+    """Mixin for a serializer whose ``to_representation`` leaves the fields named in
+    ``sometimes_omitted`` out of some callers' answers (a partner never sees whether a
+    comment is internal). drf-spectacular documents every read-only field as always
+    present; ``SometimesOmitsFieldsSchema`` takes these out of ``required``."""
+
+    sometimes_omitted: tuple[str, ...] = ()
+
+
+class SometimesOmitsFieldsSchema(OpenApiSerializerExtension):
+    target_class = SometimesOmitsFields
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        omitted = set(self.target.sometimes_omitted)
+        required = [name for name in schema.get("required", []) if name not in omitted]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
+        return schema

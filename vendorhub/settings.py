@@ -327,6 +327,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (400/401/403/404/415/429) documented once for every operation, and
+    # local times of day as patterns (vendorhub/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vendorhub.api_schema.postprocess_schema",
+    ],
     # Several apps have a "status" or "side" field: name each choice set once.
     "ENUM_NAME_OVERRIDES": {
         "VendorStatusEnum": "vendorhub.models.VendorStatus",

@@ -260,3 +260,22 @@ def test_concurrent_measurement_upserts_of_one_version_exactly_one_wins(api_for,
         winner = bodies[codes.index(201)]["value"]
         current = Measurement.objects.get(pk=m.pk)
         assert (current.value, current.version) == (winner, version + 1)
+
+
+def test_version_and_its_older_name_together_are_not_a_server_error(
+    api_for, manager, partner_a, dispute
+):
+    """Found by the fuzzer: both names in one body were passed on twice (a 500)."""
+    api = api_for(manager)
+    v = dispute.version
+    moved = api.post(
+        _url(dispute) + "transition/",
+        {"to": "awaiting_vendor", "version": v, "expected_version": v},
+        format="json",
+    )
+    assert moved.status_code == 200, moved.content
+    v = moved.json()["version"]
+    reply = {"body": "Root cause: a rota error.", "version": v, "expected_version": v}
+    answered = api_for(partner_a).post(_url(dispute) + "respond/", reply, format="json")
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["status"] == "vendor_responded"
