@@ -43,6 +43,8 @@ KPI_CODES = (
 )
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+#: The longest renewal or termination notice period a contract may have (ten years).
+MAX_NOTICE_DAYS = 3650
 
 
 class ContractStatus(models.TextChoices):
@@ -279,12 +281,24 @@ class Contract(models.Model):
         super().clean()
         if self.end_date and self.effective_date and self.end_date < self.effective_date:
             raise ValidationError({"end_date": "The end date cannot be before the effective date."})
+        for name in ("renewal_notice_days", "termination_notice_days"):
+            if (getattr(self, name) or 0) > MAX_NOTICE_DAYS:
+                # Found by the fuzzer: two million days before the end date is no date at
+                # all (an OverflowError in compute_notice_deadline, a 500).
+                raise ValidationError({name: f"At most {MAX_NOTICE_DAYS:,} days (ten years)."})
+        if self.end_date and self.compute_notice_deadline() is None:
+            raise ValidationError(
+                {"renewal_notice_days": "The notice period reaches back before the year 1."}
+            )
 
     def compute_notice_deadline(self) -> date | None:
         """The last day to give notice: end date minus the renewal notice period."""
         if self.end_date is None:
             return None
-        return self.end_date - timedelta(days=self.renewal_notice_days or 0)
+        try:
+            return self.end_date - timedelta(days=self.renewal_notice_days or 0)
+        except OverflowError:  # before the year 1; clean() refuses such a period
+            return None
 
     @property
     def term_start(self) -> date | None:

@@ -12,6 +12,7 @@ from datetime import timedelta, timezone
 import pytest
 from rest_framework.test import APIClient
 
+from contracts.models import Contract
 from tests.security.world import api_operations, api_path, build_world, openapi_schema
 from vendorhub.models import Vendor, VendorSite
 
@@ -284,3 +285,27 @@ def test_no_formset_factory_is_called_without_bounds():
                 ):
                     unbounded.append(f"{path.relative_to(root)}:{node.lineno}")
     assert unbounded == []
+
+
+# --- Found by the fuzzer (tests/security/test_fuzz.py) ------------------------------------
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"renewal_notice_days": 2_060_987}, "renewal_notice_days"),
+        ({"termination_notice_days": 3651}, "termination_notice_days"),
+        (
+            {"effective_date": "0001-01-01", "end_date": "0001-02-01", "renewal_notice_days": 90},
+            "renewal_notice_days",
+        ),
+    ],
+)
+def test_a_notice_period_past_the_calendar_is_a_field_error(
+    world, api_for, manager, changes, field
+):
+    contract = world.a["contract"]
+    stored = Contract.objects.filter(pk=contract.pk).values(*changes)
+    before = list(stored)
+    response = api_for(manager).patch(f"/api/v1/contracts/{contract.pk}/", changes, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert list(stored.all()) == before  # nothing written
