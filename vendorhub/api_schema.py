@@ -10,12 +10,14 @@ statuses it can answer, derived from what the operation is, not listed per view:
 - 401 and 403 where a credential is needed (no or an expired token; a role that may
   read but not write, a partner on the client side's routes);
 - 404 where the path names an object (outside the caller's scope it does not exist)
-  and on paginated lists (a page past the end);
+  and on paginated lists (a page past the end, a cursor that does not decode);
 - 415 where there is a request body (a media type the endpoint does not parse);
 - 429 where the view is throttled (the token endpoint).
 
 409 and 428 (optimistic concurrency) stay on the operations that declare them
-(``vendorhub.api.VERSION_ERRORS``): only versioned writes answer them.
+(``vendorhub.api.VERSION_ERRORS``): only versioned writes answer them. A view that
+documents its own body for one of these statuses keeps it, with the generic body as an
+alternative (``anyOf``).
 
 It also states time-of-day fields as what they are: local wall-clock times
 (``"09:00:00"``) with no UTC offset. JSON Schema's ``format: time`` is RFC 3339's
@@ -70,6 +72,10 @@ DESCRIPTIONS = {
     429: "Too many attempts; retry after the number of seconds in Retry-After.",
 }
 
+#: Query parameters of a paginated list (page numbers, keyset cursors): a page past the
+#: end or a cursor that does not decode is a 404.
+PAGE_PARAMETERS = ("page", "cursor")
+
 #: ``pattern`` of a local time of day as DRF reads and writes it: ``HH:MM[:SS[.ffffff]]``.
 TIME_OF_DAY_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
 
@@ -86,7 +92,10 @@ def postprocess_schema(result: dict, generator, request, public) -> dict:
                 continue
             responses = operation.setdefault("responses", {})
             for status in error_statuses(path, method, operation, (path, method) in throttled):
-                responses.setdefault(str(status), _error_response(status))
+                if str(status) in responses:
+                    _also_generic(responses[str(status)], status)
+                else:
+                    responses[str(status)] = _error_response(status)
     _times_of_day_as_patterns(result)
     return result
 
@@ -101,7 +110,9 @@ def error_statuses(path: str, method: str, operation: dict, throttled: bool) -> 
         statuses.append(403)
     parameters = operation.get("parameters", [])
     names_an_object = any(p.get("in") == "path" for p in parameters)
-    paginated = any(p.get("in") == "query" and p.get("name") == "page" for p in parameters)
+    paginated = any(
+        p.get("in") == "query" and p.get("name") in PAGE_PARAMETERS for p in parameters
+    )
     if names_an_object or paginated:
         statuses.append(404)
     if "requestBody" in operation:
@@ -117,6 +128,16 @@ def _error_response(status: int) -> dict:
         "description": DESCRIPTIONS[status],
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
     }
+
+
+def _also_generic(response: dict, status: int) -> None:
+    """A view that documents its own body for an error status (an import's row errors
+    under 400) still answers the generic one too (a body that is not JSON at all)."""
+    generic = {"$ref": f"#/components/schemas/{FIELD_ERRORS if status == 400 else ERROR}"}
+    for media in response.get("content", {}).values():
+        own = media.get("schema")
+        if own and own != generic and generic not in own.get("anyOf", []):
+            media["schema"] = {"anyOf": [own, generic]}
 
 
 def _throttled_operations(generator) -> set[tuple[str, str]]:

@@ -98,5 +98,9 @@ def test_a_partner_never_reaches_another_vendors_data():
         hits = [marker for marker in ATLAS_MARKERS if marker in body and marker not in query]
         if hits:
             leaks[url] = (response.status_code, hits)
+    print(
+        f"\nisolation crawl: {len(reached)} URLs reached by Atlas's partner, asked again by "
+        f"Nordlicht's: {refused} refused, {len(leaks)} leaks"
+    )
     assert leaks == {}
     assert refused > 20, "Atlas's own objects must be refused to Nordlicht"
