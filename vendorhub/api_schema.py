@@ -110,9 +110,7 @@ def error_statuses(path: str, method: str, operation: dict, throttled: bool) -> 
         statuses.append(403)
     parameters = operation.get("parameters", [])
     names_an_object = any(p.get("in") == "path" for p in parameters)
-    paginated = any(
-        p.get("in") == "query" and p.get("name") in PAGE_PARAMETERS for p in parameters
-    )
+    paginated = any(p.get("in") == "query" and p.get("name") in PAGE_PARAMETERS for p in parameters)
     if names_an_object or paginated:
         statuses.append(404)
     if "requestBody" in operation:

@@ -12,9 +12,14 @@ and as a partner (``Authorization: Token <key>``) through the real WSGI applicat
 - match the documented response schema.
 
 Every request runs inside a savepoint rolled back afterwards, so each one meets the same
-world (``tests/security/world.py``) and the run is deterministic: Hypothesis is
-derandomized and keeps no example database. Path parameters are the ids of vendor A's
-objects, so writes reach real rows (generated ids would only ever meet 404s).
+world (``tests/security/world.py``), and the run repeats itself: Hypothesis is
+derandomized (a fixed seed), keeps no example database and does not shrink. Path
+parameters are the ids of vendor A's objects, so writes reach real rows (generated ids
+would only ever meet 404s).
+
+A failure names the operation, the role, the check, the request as a ``curl`` command
+and, for a server error, the server's traceback. ``FUZZ_SCALE=4`` sends four times as
+many requests (a deeper run by hand); ``FUZZ_REPORT=<file>`` writes the failures there.
 """
 
 from __future__ import annotations
