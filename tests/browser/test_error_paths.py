@@ -13,7 +13,7 @@ from contracts import services as contract_services
 from contracts.models import Clause
 from disputes import services as dispute_services
 from meetings.services import meeting_update
-from scorecards.services import scorecard_publish
+from scorecards.services import measurement_update, scorecard_publish
 from tests.contracts.factories import ClauseFactory, ContractFactory
 from tests.disputes.factories import make_dispute
 from tests.meetings.factories import MeetingFactory
@@ -137,3 +137,32 @@ def test_scorecards_appeal_400(
     assert _summary_has_focus(page)
     check_page(page, "scorecard appeal 400")
     screenshot(page, f"errors-scorecards-400-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_scorecards_measurement_edit_409(
+    new_page, check_page, screenshot, manager, vendor_a, width
+):
+    last = date.today().replace(day=1) - timedelta(days=1)
+    TargetFactory(vendor=vendor_a)
+    row = MeasurementFactory(
+        vendor=vendor_a, period_start=last.replace(day=3), value=60, volume=500
+    )
+    page = new_page(manager, width=width)
+    page.goto(f"/scorecards/measurements/{row.pk}/edit/")
+    page.fill("#id_value", "65")
+    page.click("button:has-text('Check')")
+    page.wait_for_selector("button:has-text('Save')")
+    # Meanwhile a colleague corrects the same row.
+    measurement_update(
+        measurement=row, by=manager, changes={"value": 70}, expected_version=row.version
+    )
+    page.click("button:has-text('Save')")
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for()
+    assert "Someone else changed this measurement" in summary.inner_text()
+    assert _summary_has_focus(page)
+    check_page(page, "measurement edit 409")
+    screenshot(page, f"errors-scorecards-409-{width}")
+    row.refresh_from_db()
+    assert row.value == 70
