@@ -133,3 +133,11 @@ def test_both_sides_show_side_by_side_with_the_gap_flag(
     page = client_for(partner_a).get("/scorecards/vendor/acme-contact/?period=2026-03")
     assert page.status_code == 200
     assert b"gap" in page.content
+
+
+def test_the_partners_scorecard_links_to_its_data_and_to_submitting_it(
+    client_for, partner_a, vendor_a
+):
+    page = client_for(partner_a).get("/scorecards/vendor/acme-contact/").content.decode()
+    assert "/scorecards/measurements/?vendor=acme-contact" in page
+    assert "/scorecards/measurements/import/" in page
