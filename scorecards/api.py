@@ -10,10 +10,15 @@
   ``version`` it read (428 without, 409 stale, errors aligned the same way); ``PUT`` /
   ``PATCH`` on ``/measurements/{id}/`` change one row's figures the same way.
 - ``/api/v1/scorecards/?vendor=<slug>&period=YYYY-MM|YYYY-Qn`` (read-only).
+- ``/api/v1/credits/`` (``?vendor=&contract=&status=&period=YYYY-MM``): the service-credit
+  lifecycle. ``POST`` ``{contract, period, to, reason, amount}`` (managers) makes the
+  first move of a month's credit; ``POST {id}/transition/`` the next ones;
+  ``POST {id}/dispute/`` ``{reason}`` is the vendor's dispute of a claim (its partners).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
@@ -26,6 +31,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from vendorhub.access import speaks_for_vendor
 from vendorhub.api import (
     VERSION_ERRORS,
     ScopedModelViewSet,
@@ -35,21 +41,27 @@ from vendorhub.api import (
 from vendorhub.models import Vendor
 from vendorhub.pagination import KeysetPagination
 
-from .models import KPI, Measurement, Source, Target, period_bounds
+from .models import KPI, Measurement, ServiceCredit, Source, Target, parse_period, period_bounds
 from .relationship import relationship_factors
 from .scoring import compute_scorecards
 from .serializers import (
+    CreditCreateSerializer,
+    CreditDisputeSerializer,
+    CreditMoveSerializer,
     ImportResultSerializer,
     KPISerializer,
     MeasurementImportSerializer,
     MeasurementInputSerializer,
     MeasurementSerializer,
+    ServiceCreditSerializer,
     TargetSerializer,
 )
 from .services import (
     BulkValidationError,
     StaleItems,
     UnversionedItems,
+    credit_dispute,
+    credit_transition,
     kpi_save,
     measurement_update,
     measurements_import,
@@ -265,9 +277,100 @@ class ScorecardViewSet(mixins.ListModelMixin, ScopedViewSet):
         return self.get_paginated_response(data) if page is not None else Response(data)
 
 
+class ServiceCreditFilter(filters.FilterSet):
+    vendor = filters.CharFilter(field_name="vendor__slug")
+    contract = filters.CharFilter(field_name="contract__reference")
+    period = filters.CharFilter(method="filter_period")
+
+    class Meta:
+        model = ServiceCredit
+        fields = ["vendor", "contract", "status", "period"]
+
+    def filter_period(self, queryset, name, value):
+        try:
+            _kind, start = parse_period(value)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(period_start=start)
+
+
+class ServiceCreditViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+):
+    """Service credits per contract and month: indicative → claimed → agreed → settled,
+    or waived with a reason. Managers move them; the vendor's partners dispute a claim."""
+
+    queryset = ServiceCredit.objects.all()
+    serializer_class = ServiceCreditSerializer
+    filterset_class = ServiceCreditFilter
+    partner_write_actions = ("dispute",)
+
+    def narrow(self, queryset):
+        return queryset.select_related(
+            "vendor",
+            "contract",
+            "dispute",
+            "claimed_by",
+            "agreed_by",
+            "settled_by",
+            "waived_by",
+        ).order_by("-period_start", "contract__reference")
+
+    def _answer(self, credit, code=status.HTTP_200_OK):
+        credit = self.narrow(ServiceCredit.objects.filter(pk=credit.pk)).get()
+        return Response(self.get_serializer(credit).data, status=code)
+
+    @extend_schema(request=CreditCreateSerializer, responses={200: ServiceCreditSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = CreditCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            _kind, start = parse_period(data["period"])
+        except ValueError as exc:
+            return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        credit = credit_transition(
+            contract=data["contract"],
+            period_start=start,
+            to=data["to"],
+            by=request.user,
+            reason=data["reason"],
+            amount=data["amount"],
+        )
+        return self._answer(credit)
+
+    @extend_schema(request=CreditMoveSerializer, responses={200: ServiceCreditSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        credit = self.get_object()
+        serializer = CreditMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        credit = credit_transition(
+            contract=credit.contract,
+            period_start=credit.period_start,
+            by=request.user,
+            **serializer.validated_data,
+        )
+        return self._answer(credit)
+
+    @extend_schema(request=CreditDisputeSerializer, responses={200: ServiceCreditSerializer})
+    @action(detail=True, methods=["post"])
+    def dispute(self, request, pk=None):
+        credit = self.get_object()
+        if not speaks_for_vendor(request.user, credit.vendor_id):
+            raise PermissionDenied("Only the vendor disputes a claim against it.")
+        serializer = CreditDisputeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        credit = credit_dispute(
+            credit=credit, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        return self._answer(credit)
+
+
 def register(router) -> None:
     """Add this app's viewsets to the shared router (see vendorhub/urls.py)."""
     router.register("kpis", KPIViewSet, basename="kpi")
     router.register("targets", TargetViewSet, basename="target")
     router.register("measurements", MeasurementViewSet, basename="measurement")
     router.register("scorecards", ScorecardViewSet, basename="scorecard")
+    router.register("credits", ServiceCreditViewSet, basename="credit")

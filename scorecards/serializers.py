@@ -9,7 +9,7 @@ from vendorhub.models import Vendor
 from vendorhub.serializers import ScopedRelatedField, VersionField
 
 from .forms import MAX_UPLOAD_BYTES
-from .models import KPI, Measurement, SuppliedBy, Target
+from .models import KPI, CreditStatus, Measurement, ServiceCredit, SuppliedBy, Target
 from .services.imports import ImportFormat
 
 
@@ -148,3 +148,66 @@ class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     errors = ImportProblemSerializer(many=True)
+
+
+class ServiceCreditSerializer(serializers.ModelSerializer):
+    """A contract's service credit for one month and where it stands (read-only)."""
+
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    contract = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    period = serializers.CharField(read_only=True)
+    dispute = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    claimed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    agreed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    settled_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    waived_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ServiceCredit
+        fields = [
+            "id",
+            "vendor",
+            "contract",
+            "period",
+            "currency",
+            "at_risk",
+            "before_cap",
+            "earned",
+            "amount",
+            "status",
+            "published",
+            "reason",
+            "dispute",
+            "claimed_at",
+            "claimed_by",
+            "agreed_at",
+            "agreed_by",
+            "settled_at",
+            "settled_by",
+            "waived_at",
+            "waived_by",
+        ]
+        read_only_fields = fields
+
+
+class CreditMoveSerializer(serializers.Serializer):
+    """``POST /api/v1/credits/{id}/transition/``: the move and its details."""
+
+    to = serializers.ChoiceField(
+        choices=[c for c in CreditStatus.values if c != CreditStatus.INDICATIVE]
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+
+
+class CreditCreateSerializer(CreditMoveSerializer):
+    """``POST /api/v1/credits/``: the first move of a contract's credit for a month."""
+
+    contract = ScopedRelatedField(queryset=Contract.objects.all())
+    period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+
+
+class CreditDisputeSerializer(serializers.Serializer):
+    reason = serializers.CharField()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import data_views, report_views, views
+from . import credit_views, data_views, report_views, views
 
 app_name = "scorecards"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("vendor/<slug:slug>/scorecard.pdf", report_views.scorecard_pdf, name="scorecard_pdf"),
     path("vendor/<slug:slug>/qbr.pdf", report_views.qbr_pdf, name="qbr_pdf"),
     path("vendor/<slug:slug>/targets/", data_views.vendor_targets, name="targets"),
+    path("vendor/<slug:slug>/credits/", credit_views.vendor_credits, name="credits"),
+    path("vendor/<slug:slug>/credits/move/", credit_views.credit_move, name="credit_move"),
+    path("credits/<int:pk>/dispute/", credit_views.credit_dispute_view, name="credit_dispute"),
     path("published/<int:pk>/", views.published_detail, name="published_detail"),
     path("published/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("published/<int:pk>/appeal/", views.appeal, name="appeal"),

@@ -189,6 +189,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_disputes": sum(r["disputes"]["total"] for r in rows),
         # One total per currency (no exchange rate is invented).
         "credit_totals": currency_totals([t for r in rows for t in r["card"].credit_totals]),
+        "open_claims": _open_claims(request.user),
         "dispute_types": dispute_types,
         "dispute_max": max([r["disputes"]["total"] for r in rows] + [1]),
     }
@@ -206,6 +207,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             offset += width
         row["dispute_total"] = total
     return render(request, "scorecards/dashboard.html", context)
+
+
+def _open_claims(user) -> list[dict]:
+    """Claimed or agreed credits not yet settled, one total per currency and status."""
+    from django.db.models import Count, Sum
+
+    from .models import OPEN_STATUSES, ServiceCredit
+
+    return list(
+        ServiceCredit.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .values("currency", "status")
+        .annotate(total=Sum("amount"), count=Count("id"))
+        .order_by("currency", "status")
+    )
 
 
 @login_required

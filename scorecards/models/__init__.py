@@ -9,6 +9,7 @@ Split by feature; import from ``scorecards.models``.
 
 from __future__ import annotations
 
+from .credits import CREDIT_MOVES, OPEN_STATUSES, CreditStatus, ServiceCredit
 from .kpis import KPI, Aggregation, Direction, Granularity, KPIQuerySet, Source, SuppliedBy, Unit
 from .measurements import Measurement, MeasurementQuerySet
 from .periods import (
@@ -24,9 +25,12 @@ from .published import Appeal, PublishedScorecard, ScorecardStatus
 from .targets import Target, TargetQuerySet
 
 __all__ = [
+    "CREDIT_MOVES",
     "KPI",
+    "OPEN_STATUSES",
     "Aggregation",
     "Appeal",
+    "CreditStatus",
     "Direction",
     "Granularity",
     "KPIQuerySet",
@@ -35,6 +39,7 @@ __all__ = [
     "PeriodKind",
     "PublishedScorecard",
     "ScorecardStatus",
+    "ServiceCredit",
     "Source",
     "SuppliedBy",
     "Target",

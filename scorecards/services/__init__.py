@@ -7,6 +7,7 @@ feature (``measurements``, ``imports``, ``publishing``); callers import from
 
 from __future__ import annotations
 
+from .credits import credit_dispute, credit_transition, credits_freeze, live_credit
 from .imports import (
     CSV_COLUMNS,
     MAX_IMPORT_ROWS,
@@ -58,8 +59,12 @@ __all__ = [
     "UnversionedItems",
     "UpsertResult",
     "appeal_url",
+    "credit_dispute",
+    "credit_transition",
+    "credits_freeze",
     "csv_template_rows",
     "kpi_save",
+    "live_credit",
     "measurement_build",
     "measurement_delete",
     "measurement_may_change",

@@ -73,6 +73,10 @@ def scorecard_publish(
     )
     published._history_user = by  # type: ignore[attr-defined]
     published.save()
+    from .credits import credits_freeze
+
+    # The month's credit figures are frozen with the rest (the lifecycle rows).
+    credits_freeze(card=card, vendor=vendor, published=published)
     url = published.get_absolute_url()
     notify(
         recipients=vendor.partner_users.filter(is_active=True),

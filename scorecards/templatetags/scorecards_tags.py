@@ -8,7 +8,7 @@ from django import template
 
 from vendorhub.access import is_client_side
 
-from ..models import PublishedScorecard
+from ..models import OPEN_STATUSES, PublishedScorecard, ServiceCredit
 from ..scoring import compute_scorecards
 from ..views_common import default_period
 
@@ -33,9 +33,16 @@ def vendor_scorecard_section(context, vendor) -> dict[str, Any]:
         .order_by("-period_start")
         .first()
     )
+    open_credits = list(
+        ServiceCredit.objects.visible_to(user)
+        .filter(vendor=vendor, status__in=OPEN_STATUSES)
+        .select_related("contract", "dispute")
+        .order_by("-period_start")[:6]
+    )
     return {
         "vendor": vendor,
         "card": card,
+        "open_credits": open_credits,
         "latest": latest,
         "is_client_side": is_client_side(user),
     }

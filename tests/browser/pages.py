@@ -35,6 +35,7 @@ PAGE_ARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "scorecards:published_detail": lambda w: {"pk": w.a["published"].pk},
     "scorecards:measurement_detail": lambda w: {"pk": w.a["measurement"].pk},
     "scorecards:measurement_edit": lambda w: {"pk": w.a["measurement"].pk},
+    "scorecards:credits": lambda w: {"slug": w.vendor_a.slug},
 }
 
 # Pages for visitors who are not logged in (a logged-in user is sent home from them).
@@ -92,6 +93,8 @@ NOT_PAGES: dict[str, str] = {
     "scorecards:publish": POST_ONLY,
     "scorecards:acknowledge": POST_ONLY,
     "scorecards:appeal": POST_ONLY,
+    "scorecards:credit_move": POST_ONLY,
+    "scorecards:credit_dispute": POST_ONLY,
 }
 
 # Prefixes outside the product's own pages: Django admin, the API (its browsable pages

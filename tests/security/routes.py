@@ -78,6 +78,7 @@ SERIES_A = _a("series")
 DISPUTE_A = _a("dispute", "reference", "reference")
 PUBLISHED_A = _a("published")
 MEASUREMENT_A = _a("measurement")
+CREDIT_A = _a("credit")
 
 
 def _feed_key(w: World, role: str) -> dict[str, str]:
@@ -294,6 +295,11 @@ PAGES: dict[str, Route] = {
     "scorecards/vendor/<slug:slug>/targets/": Route(
         {"GET": OWN_READ, "POST": OWN_WRITE_MANAGER}, args=VENDOR_A
     ),
+    "scorecards/vendor/<slug:slug>/credits/": Route({"GET": OWN_READ}, args=VENDOR_A),
+    "scorecards/vendor/<slug:slug>/credits/move/": Route(
+        {"POST": OWN_WRITE_MANAGER}, args=VENDOR_A
+    ),
+    "scorecards/credits/<int:pk>/dispute/": Route({"POST": OWN_PARTNER_ONLY}, args=CREDIT_A),
     "scorecards/published/<int:pk>/": Route({"GET": OWN_READ}, args=PUBLISHED_A),
     "scorecards/published/<int:pk>/acknowledge/": Route(
         {"POST": OWN_PARTNER_ONLY}, args=PUBLISHED_A
@@ -425,6 +431,16 @@ API: dict[str, Route] = {
         note="The vendor is named in the body, among those the caller may see (400 else).",
     ),
     "api:scorecard-list": _collection(),
+    "api:credit-list": _collection(create=MANAGER_ONLY),
+    "api:credit-detail": _detail("credits"),
+    "api:credit-transition": Route(
+        {"POST": OWN_WRITE_MANAGER, "OPTIONS": SIGNED_IN}, args=_obj("credits")
+    ),
+    "api:credit-dispute": Route(
+        {"POST": OWN_PARTNER_ONLY, "OPTIONS": SIGNED_IN},
+        args=_obj("credits"),
+        note="The vendor's own act: only its partners dispute a claim against it.",
+    ),
 }
 
 

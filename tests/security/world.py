@@ -27,6 +27,7 @@ from django.utils import timezone
 from contracts.models import Contract, Document
 from disputes.models import DisputeEvent, EventKind
 from meetings.models import CalendarFeedToken
+from scorecards.models import ServiceCredit
 from scorecards.services import scorecard_publish
 from tests.contracts.factories import (
     AmendmentFactory,
@@ -211,6 +212,8 @@ def _objects_of(vendor: Vendor, *, partner: User, manager: User, tag: str) -> di
     objects["published"] = scorecard_publish(
         vendor=vendor, period_kind="month", period_start=last_month, by=manager
     )
+    # Publishing froze the month's service credit of the contract (its lifecycle row).
+    objects["credit"] = ServiceCredit.objects.get(contract=contract)
     objects["notification"] = NotificationFactory(
         recipient=partner, vendor=vendor, message="Your scorecard was published", url="/"
     )
@@ -368,6 +371,7 @@ API_OBJECTS = {
     "kpis": lambda w: "service_level",
     "targets": lambda w: w.a["target"].pk,
     "measurements": lambda w: w.a["measurement"].pk,
+    "credits": lambda w: w.a["credit"].pk,
 }
 
 
