@@ -133,6 +133,10 @@ def scorecard_restate(
     restated._history_user = by  # type: ignore[attr-defined]
     restated.full_clean(exclude=["snapshot"])
     restated.save()
+    from .credits import credits_freeze
+
+    # Credits not yet acted on take the restated figures; a claim keeps its own.
+    credits_freeze(card=card, vendor=vendor, published=restated)
     was = f"{current.overall_score:.1f}" if current.overall_score is not None else "no score"
     notify(
         recipients=vendor.partner_users.filter(is_active=True),

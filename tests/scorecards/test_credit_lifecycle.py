@@ -212,3 +212,14 @@ def test_api_lifecycle_and_roles(api_for, manager, executive, partner_a, partner
     assert (agreed.json()["status"], agreed.json()["amount"]) == ("agreed", "2500.00")
     filtered = api_for(manager).get("/api/v1/credits/", {"status": "agreed", "period": "2025-03"})
     assert [c["id"] for c in filtered.json()["results"]] == [pk]
+
+
+def test_a_restatement_refreezes_credits_not_yet_acted_on(manager, vendor_a, usd):
+    from scorecards.services import scorecard_restate
+
+    published = scorecard_publish(
+        vendor=vendor_a, period_kind="month", period_start=MARCH, by=manager
+    )
+    Contract.objects.filter(pk=usd.pk).update(monthly_fee=Decimal("200000"))
+    scorecard_restate(scorecard=published, reason="Fee corrected after the audit", by=manager)
+    assert credit(usd).earned == Decimal("10000.00")

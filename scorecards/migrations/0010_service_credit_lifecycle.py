@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contracts', '0003_contract_renewal_term_months'),
         ('disputes', '0004_evidence_content_type'),
-        ('scorecards', '0008_measurement_source_platform'),
+        ('scorecards', '0009_published_scorecard_versions'),
         ('vendorhub', '0005_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
