@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from contracts.models import Clause, Contract
 from scorecards.models import KPI
+from vendorhub.access import speaks_for_vendor
 from vendorhub.formtools import IsoDateInput, LeanSelect
 from vendorhub.models import Role, User, Vendor
 from vendorhub.uploads import EVIDENCE_TYPES, describe, max_upload_bytes
@@ -134,7 +135,7 @@ class DisputeForm(forms.ModelForm):
 
     def clean_vendor(self) -> Vendor:
         vendor = self.cleaned_data["vendor"]
-        if self.user.is_partner and vendor.pk != self.user.vendor_id:
+        if self.user.is_partner and not speaks_for_vendor(self.user, vendor):
             raise forms.ValidationError("You can only raise disputes about your own company.")
         return vendor
 
