@@ -9,10 +9,12 @@ appeals its service level once.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .library import ensure_kpi_library
@@ -122,6 +124,7 @@ def seed(demo) -> None:
                 vendor=vendor, period_kind=kind, period_start=start
             ).exists():
                 scorecard_publish(vendor=vendor, period_kind=kind, period_start=start, by=manager)
+    _claim_demo_credit(manager)
     partner = demo.users.get("lena.nordlicht")
     scorecard = (
         PublishedScorecard.objects.filter(vendor__slug="nordlicht-cx")
@@ -222,3 +225,23 @@ def _platform_month(vendor, manager, today: date) -> None:
     )
     if result.errors:
         raise RuntimeError(f"Demo import failed: {result.errors[:3]}")
+
+
+def _claim_demo_credit(manager) -> None:
+    """One claimed credit, so the lifecycle and the dashboard's open claims have a row."""
+    from contracts.models import Contract
+
+    from .models import ServiceCredit
+    from .services import credit_transition
+
+    contract = Contract.objects.filter(reference="SOW-NLC-2024-02").first()
+    if manager is None or contract is None:
+        return
+    _kind, last = default_period(timezone.localdate())
+    if ServiceCredit.objects.filter(
+        contract=contract, period_start=last, status__in=("claimed", "agreed", "settled")
+    ).exists():
+        return
+    # Nothing earned in that month of the demo data: nothing to claim.
+    with contextlib.suppress(ValidationError):
+        credit_transition(contract=contract, period_start=last, to="claimed", by=manager)

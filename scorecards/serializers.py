@@ -9,7 +9,7 @@ from vendorhub.models import Vendor
 from vendorhub.serializers import ScopedRelatedField, VersionField
 
 from .forms import MAX_UPLOAD_BYTES
-from .models import KPI, CreditStatus, Measurement, ServiceCredit, SuppliedBy, Target
+from .models import KPI, CreditMove, Measurement, ServiceCredit, SuppliedBy, Target
 from .services.imports import ImportFormat
 
 
@@ -193,9 +193,7 @@ class ServiceCreditSerializer(serializers.ModelSerializer):
 class CreditMoveSerializer(serializers.Serializer):
     """``POST /api/v1/credits/{id}/transition/``: the move and its details."""
 
-    to = serializers.ChoiceField(
-        choices=[c for c in CreditStatus.values if c != CreditStatus.INDICATIVE]
-    )
+    to = serializers.ChoiceField(choices=CreditMove.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, default=None

@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "meetings.models.AttendanceStatus",
         "ActionStatusEnum": "meetings.models.ActionStatus",
         "ScorecardStatusEnum": "scorecards.models.ScorecardStatus",
+        "CreditMoveEnum": "scorecards.models.CreditMove",
     },
 }
 

@@ -9,7 +9,7 @@ Split by feature; import from ``scorecards.models``.
 
 from __future__ import annotations
 
-from .credits import CREDIT_MOVES, OPEN_STATUSES, CreditStatus, ServiceCredit
+from .credits import CREDIT_MOVES, OPEN_STATUSES, CreditMove, CreditStatus, ServiceCredit
 from .kpis import KPI, Aggregation, Direction, Granularity, KPIQuerySet, Source, SuppliedBy, Unit
 from .measurements import Measurement, MeasurementQuerySet
 from .periods import (
@@ -30,6 +30,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Aggregation",
     "Appeal",
+    "CreditMove",
     "CreditStatus",
     "Direction",
     "Granularity",

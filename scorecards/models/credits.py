@@ -28,6 +28,15 @@ class CreditStatus(models.TextChoices):
     WAIVED = "waived", "Waived"
 
 
+class CreditMove(models.TextChoices):
+    """The states a move may lead to (the API's ``to``)."""
+
+    CLAIMED = "claimed", "Claim"
+    AGREED = "agreed", "Agree"
+    SETTLED = "settled", "Settle"
+    WAIVED = "waived", "Waive"
+
+
 #: Allowed moves: from → the states it may go to.
 CREDIT_MOVES: dict[str, tuple[str, ...]] = {
     CreditStatus.INDICATIVE: (CreditStatus.CLAIMED, CreditStatus.WAIVED),

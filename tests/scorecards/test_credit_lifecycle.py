@@ -161,7 +161,7 @@ def test_vendor_page_and_dashboard_show_open_claims(client_for, manager, vendor_
     assert "MSA-USD 2025-03" in section and "Claimed" in section
     dashboard = client.get("/scorecards/dashboard/?period=2025-03").content.decode()
     tile = dashboard[dashboard.index('id="credit-claims"') :][:300]
-    assert "5,000.00" in tile and "USD claimed" in tile
+    assert "5,000.00" in tile and "USD" in tile and "claimed · 1 credit" in tile
 
 
 # --- API ------------------------------------------------------------------------------------
