@@ -151,9 +151,12 @@ def clause_save(
 
 @transaction.atomic
 def rate_line_save(*, line: RateCardLine, by: User) -> RateCardLine:
+    """Add or change a rate card line; the history keeps every earlier rate and who
+    changed it (shown on the contract page)."""
     require_manager(by)
     line.vendor_id = line.contract.vendor_id
     line.full_clean()
+    line._history_user = by  # type: ignore[attr-defined]
     line.save()
     return line
 

@@ -129,6 +129,9 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outline": _outline(clauses),
         "clause_total": len(clauses),
         "rate_lines": contract.rate_lines.all(),
+        "rate_history": RateCardLine.history.filter(contract_id=contract.pk, history_type="~")
+        .select_related("history_user")
+        .order_by("-history_date")[:20],
         "documents": contract.documents.select_related("uploaded_by"),
         "amendments": amendments,
         "scope_changes": contract.scope_changes.select_related("requested_by", "decided_by"),
@@ -279,6 +282,33 @@ def rate_line_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The rate card line was added.")
             return redirect(contract.get_absolute_url() + "#rate-card")
     return _invalid_form_page(request, contract, "Add a rate card line", form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one rate card line (managers); every change is kept in its history."""
+    line = get_for_manager(RateCardLine.objects.select_related("contract"), request.user, pk=pk)
+    contract = line.contract
+    form = RateCardLineForm(request.POST or None, instance=line)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_line_save(line=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, "The rate card line was changed; its history keeps the old rate."
+            )
+            return redirect(contract.get_absolute_url() + "#rate-card")
+    title = f"Edit rate card line “{line.description}”"
+    if request.method == "POST":
+        return _invalid_form_page(request, contract, title, form)
+    return render(
+        request,
+        "contracts/subform.html",
+        {"contract": contract, "title": title, "form": form, "action": request.path},
+    )
 
 
 @login_required
