@@ -182,7 +182,8 @@ class AmendmentForm(forms.ModelForm):
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"]
-        if self.contract.amendments.filter(reference=reference).exists():
+        others = self.contract.amendments.exclude(pk=self.instance.pk or 0)
+        if others.filter(reference=reference).exists():
             raise forms.ValidationError("This contract already has an amendment with this name.")
         return reference
 

@@ -190,6 +190,36 @@ def amendment_create(
     return amendment
 
 
+@transaction.atomic
+def amendment_update(
+    *,
+    amendment: Amendment,
+    reference: str,
+    effective_date: date,
+    summary: str,
+    clauses: Iterable[Clause] = (),
+    by: User,
+) -> Amendment:
+    """Correct a recorded amendment (managers). Its history keeps every earlier version
+    with who changed it; the clauses it names are recorded in the change reason."""
+    require_manager(by)
+    clause_list = list(clauses)
+    if any(c.contract_id != amendment.contract_id for c in clause_list):
+        raise ValidationError({"clauses": "Only clauses of this contract can be amended."})
+    amendment.reference, amendment.effective_date, amendment.summary = (
+        reference,
+        effective_date,
+        summary,
+    )
+    amendment.full_clean()
+    amendment._history_user = by  # type: ignore[attr-defined]
+    numbers = ", ".join(sorted(c.number for c in clause_list)) or "none"
+    amendment._change_reason = f"Edited; clauses changed: {numbers}"  # type: ignore[attr-defined]
+    amendment.save()
+    amendment.clauses.set(clause_list)
+    return amendment
+
+
 def _client_recipients(contract: Contract) -> list[User]:
     if contract.owner_id:
         return [contract.owner]

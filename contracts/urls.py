@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/scope-changes/new/", views.scope_change_create, name="scope_change_create"),
     path("<int:pk>/rate-lines/new/", views.rate_line_create, name="rate_line_create"),
     path("rate-lines/<int:pk>/edit/", views.rate_line_edit, name="rate_line_edit"),
+    path("amendments/<int:pk>/edit/", views.amendment_edit, name="amendment_edit"),
     path("<int:pk>/documents/new/", views.document_upload, name="document_upload"),
     path("clauses/search/", clause_views.clause_search, name="clause_search"),
     path("clauses/<int:pk>/", clause_views.clause_view, name="clause_view"),

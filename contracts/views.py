@@ -37,6 +37,7 @@ from .forms import (
     ScopeChangeForm,
 )
 from .models import (
+    Amendment,
     Clause,
     ClauseCategory,
     Contract,
@@ -282,6 +283,40 @@ def rate_line_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The rate card line was added.")
             return redirect(contract.get_absolute_url() + "#rate-card")
     return _invalid_form_page(request, contract, "Add a rate card line", form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a recorded amendment (managers); its history keeps the earlier versions."""
+    amendment = get_for_manager(Amendment.objects.select_related("contract"), request.user, pk=pk)
+    contract = amendment.contract
+    form = AmendmentForm(request.POST or None, instance=amendment, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_update(
+                amendment=amendment,
+                reference=form.cleaned_data["reference"],
+                effective_date=form.cleaned_data["effective_date"],
+                summary=form.cleaned_data["summary"],
+                clauses=form.cleaned_data["clauses"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, "The amendment was corrected; its history keeps the earlier version."
+            )
+            return redirect(contract.get_absolute_url() + "#amendments")
+    title = f"Edit {amendment.reference}"
+    if request.method == "POST":
+        return _invalid_form_page(request, contract, title, form)
+    return render(
+        request,
+        "contracts/subform.html",
+        {"contract": contract, "title": title, "form": form, "action": request.path},
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ PAGE_ARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "contracts:clause_edit": lambda w: {"pk": w.a["clause"].pk},
     "contracts:clause_history": lambda w: {"pk": w.a["clause"].pk},
     "contracts:rate_line_edit": lambda w: {"pk": w.a["rate_line"].pk},
+    "contracts:amendment_edit": lambda w: {"pk": w.a["amendment"].pk},
     "meetings:detail": lambda w: {"pk": w.a["meeting"].pk},
     "meetings:edit": lambda w: {"pk": w.a["meeting"].pk},
     "meetings:series_detail": lambda w: {"pk": w.a["series"].pk},

@@ -60,3 +60,31 @@ def test_roles(client_for, executive, partner_a, partner_b, line):
     assert edit(client_for(executive), line, rate="1").status_code == 403
     line.refresh_from_db()
     assert line.rate == Decimal("0.8200")
+
+
+def test_manager_corrects_an_amendment_with_history(client_for, manager, partner_a, line):
+    from contracts.models import Amendment
+    from tests.contracts.factories import AmendmentFactory, ClauseFactory
+
+    clause = ClauseFactory(contract=line.contract, number="4.2")
+    amendment = AmendmentFactory(contract=line.contract, created_by=manager, reference="Amd 1")
+    url = f"/contracts/amendments/{amendment.pk}/edit/"
+    assert client_for(partner_a).get(url).status_code == 403
+    client = client_for(manager)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "reference": "Amendment No. 1",
+            "effective_date": "2025-02-01",
+            "summary": "Service-credit cap raised to 12 %.",
+            "clauses": [clause.pk],
+        },
+    )
+    assert response.status_code == 302
+    amendment = Amendment.objects.get(pk=amendment.pk)
+    assert amendment.reference == "Amendment No. 1" and list(amendment.clauses.all()) == [clause]
+    history = amendment.history.order_by("history_date")
+    assert [h.reference for h in history] == ["Amd 1", "Amendment No. 1"]
+    assert history.last().history_change_reason == "Edited; clauses changed: 4.2"
+    assert "edited 1 time" in client.get(line.contract.get_absolute_url()).content.decode()

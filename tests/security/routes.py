@@ -176,6 +176,9 @@ PAGES: dict[str, Route] = {
         {"POST": OWN_WRITE_PARTNER}, args=CONTRACT_A, note="Either side proposes a change."
     ),
     "contracts/<int:pk>/rate-lines/new/": Route({"POST": OWN_WRITE_MANAGER}, args=CONTRACT_A),
+    "contracts/amendments/<int:pk>/edit/": Route(
+        {"GET": OWN_WRITE_MANAGER, "POST": OWN_WRITE_MANAGER}, args=_a("amendment")
+    ),
     "contracts/rate-lines/<int:pk>/edit/": Route(
         {"GET": OWN_WRITE_MANAGER, "POST": OWN_WRITE_MANAGER}, args=_a("rate_line")
     ),
