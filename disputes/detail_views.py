@@ -95,6 +95,9 @@ def _detail_context(request: HttpRequest, dispute: Dispute, **forms: Any) -> dic
         "transition_conflict": forms.get("transition_conflict", False),
         "clock_error": forms.get("clock_error"),
         "now": now,
+        # Corrective action plans answering this dispute (same vendor: same scope).
+        "plans": list(dispute.action_plans.order_by("due_date", "id")),
+        "can_propose_plan": can_write and (user.is_manager or user.is_partner),
     }
     context.update(_linked_context(dispute))
     return context

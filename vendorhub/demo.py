@@ -149,6 +149,7 @@ def _user(username, first, last, role, vendor, tz, title) -> User:
 @transaction.atomic
 def seed_demo() -> DemoData:
     """Core first, then each app's ``demo.seed`` in dependency order."""
+    import actionplans.demo
     import contracts.demo
     import disputes.demo
     import meetings.demo
@@ -161,6 +162,7 @@ def seed_demo() -> DemoData:
         scorecards.demo.seed,
         disputes.demo.seed,
         meetings.demo.seed,
+        actionplans.demo.seed,
     ):
         step(demo)
     return demo

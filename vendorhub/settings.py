@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "disputes",
     "scorecards",
     "platforms",
+    "actionplans",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -346,6 +347,9 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "meetings.models.ActionStatus",
         "ScorecardStatusEnum": "scorecards.models.ScorecardStatus",
         "CreditMoveEnum": "scorecards.models.CreditMove",
+        "ActionPlanStatusEnum": "actionplans.models.PlanStatus",
+        "ActionPlanSourceEnum": "actionplans.models.Source",
+        "ActionPlanMeasurementEnum": "actionplans.models.Measurement",
     },
 }
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+import actionplans.api
 import contracts.api
 import disputes.api
 import meetings.api
@@ -18,7 +19,7 @@ router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("vendors", api.VendorViewSet, basename="vendor")
 router.register("notifications", api.NotificationViewSet, basename="notification")
-for app_api in (contracts.api, meetings.api, disputes.api, scorecards.api):
+for app_api in (contracts.api, meetings.api, disputes.api, scorecards.api, actionplans.api):
     app_api.register(router)
 
 api_urls = [
@@ -86,6 +87,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("disputes/", include("disputes.urls")),
     path("scorecards/", include("scorecards.urls")),
+    path("action-plans/", include("actionplans.urls")),
     path("api/v1/", include(api_urls)),
     path("admin/", admin.site.urls),
 ]

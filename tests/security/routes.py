@@ -79,6 +79,7 @@ DISPUTE_A = _a("dispute", "reference", "reference")
 PUBLISHED_A = _a("published")
 MEASUREMENT_A = _a("measurement")
 CREDIT_A = _a("credit")
+PLAN_A = _a("plan")
 
 
 def _feed_key(w: World, role: str) -> dict[str, str]:
@@ -251,6 +252,31 @@ PAGES: dict[str, Route] = {
         "asks with its own key, anonymous with partner B's; the body is checked for "
         "vendor A's canaries like any other.",
     ),
+    # action plans
+    "action-plans/": Route({"GET": SIGNED_IN}),
+    "action-plans/new/": Route({"GET": PARTNER_OR_MANAGER, "POST": PARTNER_OR_MANAGER}),
+    "action-plans/<int:pk>/": Route({"GET": OWN_READ}, args=PLAN_A),
+    "action-plans/<int:pk>/edit/": Route(
+        {"GET": OWN_WRITE_PARTNER, "POST": OWN_WRITE_PARTNER},
+        args=PLAN_A,
+        note="A partner edits its vendor's plan while it is proposed (the world's is).",
+    ),
+    "action-plans/<int:pk>/transition/": Route(
+        {"POST": OWN_WRITE_PARTNER},
+        args=PLAN_A,
+        note="The vendor's partner starts agreed work; the probe's move is a 400 to both.",
+    ),
+    "action-plans/<int:pk>/milestones/": Route({"POST": OWN_WRITE_PARTNER}, args=PLAN_A),
+    "action-plans/<int:pk>/milestones/<int:milestone_id>/": Route(
+        {"POST": OWN_WRITE_PARTNER},
+        args=lambda w, role: {"pk": w.a["plan"].pk, "milestone_id": w.a["milestone"].pk},
+        note="The vendor's own milestone: its partner and managers tick it.",
+    ),
+    "action-plans/<int:pk>/comment/": Route({"POST": OWN_WRITE_PARTNER}, args=PLAN_A),
+    "action-plans/<int:pk>/files/<int:event_id>/": Route(
+        {"GET": OWN_READ},
+        args=lambda w, role: {"pk": w.a["plan"].pk, "event_id": w.a["plan_evidence"].pk},
+    ),
     # disputes
     "disputes/": Route({"GET": SIGNED_IN}),
     "disputes/export.csv": Route({"GET": SIGNED_IN}),
@@ -421,6 +447,29 @@ API: dict[str, Route] = {
         {"POST": (LOGIN, HIDDEN, DENIED, DENIED, OK), "OPTIONS": SIGNED_IN},
         args=_obj("disputes"),
         note="The probe asks for under_review: a move only the client makes (403 to A).",
+    ),
+    "api:actionplan-list": _collection(create=PARTNER_OR_MANAGER),
+    "api:actionplan-detail": _detail("action-plans", OWN_WRITE_PARTNER),
+    "api:actionplan-transition": Route(
+        {"POST": (LOGIN, HIDDEN, DENIED, DENIED, OK), "OPTIONS": SIGNED_IN},
+        args=_obj("action-plans"),
+        body=lambda w: {"to": "verified", "version": w.a["plan"].version},
+        note="Verifying is the client's move (403 to the vendor's partner); from proposed "
+        "it is illegal (400 to the manager), so the probe leaves the plan as it was.",
+    ),
+    "api:actionplan-milestones": Route(
+        {"GET": OWN_READ, "POST": OWN_WRITE_PARTNER, "OPTIONS": SIGNED_IN},
+        args=_obj("action-plans"),
+    ),
+    "api:actionplan-milestone": Route(
+        {"PATCH": OWN_WRITE_PARTNER, "OPTIONS": SIGNED_IN},
+        args=lambda w, role: {"pk": w.a["plan"].pk, "milestone_id": w.a["milestone"].pk},
+    ),
+    "api:actionplan-timeline": Route(
+        {"GET": OWN_READ, "OPTIONS": SIGNED_IN}, args=_obj("action-plans")
+    ),
+    "api:actionplan-comments": Route(
+        {"POST": OWN_WRITE_PARTNER, "OPTIONS": SIGNED_IN}, args=_obj("action-plans")
     ),
     "api:kpi-list": _collection(create=MANAGER_ONLY),
     "api:kpi-detail": Route(

@@ -24,6 +24,8 @@ from django.core.files.base import ContentFile
 from django.db import connection, models
 from django.utils import timezone
 
+from actionplans.models import PlanEvent
+from actionplans.services import milestone_add, plan_comment, plan_create
 from contracts.models import Contract, Document
 from disputes.models import DisputeEvent, EventKind
 from meetings.models import CalendarFeedToken
@@ -202,6 +204,24 @@ def _objects_of(vendor: Vendor, *, partner: User, manager: User, tag: str) -> di
     evidence.save()
     objects["evidence"] = evidence
 
+    plan = plan_create(
+        by=partner, vendor=vendor, title="Six more agents on Mondays", dispute=dispute,
+        kpi=kpi("service_level"), target_value=Decimal("80"), root_cause="Forecast gap",
+        due_date=today + timedelta(days=30),
+    )  # fmt: skip
+    objects["plan"] = plan
+    objects["milestone"] = milestone_add(
+        plan=plan, by=partner, title="Hire six agents", due_date=today + timedelta(days=14)
+    )
+    plan_comment(plan=plan, by=partner, body="Roster attached")
+    plan_evidence = PlanEvent(
+        plan=plan, vendor=vendor, kind="evidence", author=partner, author_side="vendor",
+        body="Roster", attachment_name="roster.pdf", attachment_size=len(PDF_BYTES),
+    )  # fmt: skip
+    plan_evidence.attachment.save(f"roster-{tag.lower()}.pdf", ContentFile(PDF_BYTES), save=False)
+    plan_evidence.save()
+    objects["plan_evidence"] = plan_evidence
+
     service_level = kpi("service_level")
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     objects["target"] = TargetFactory(vendor=vendor, kpi=service_level, contract=contract)
@@ -368,6 +388,7 @@ API_OBJECTS = {
     "meetings": lambda w: w.a["meeting"].pk,
     "action-items": lambda w: w.a["action_item"].pk,
     "disputes": lambda w: w.a["dispute"].pk,
+    "action-plans": lambda w: w.a["plan"].pk,
     "kpis": lambda w: "service_level",
     "targets": lambda w: w.a["target"].pk,
     "measurements": lambda w: w.a["measurement"].pk,

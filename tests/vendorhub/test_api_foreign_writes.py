@@ -7,9 +7,13 @@ the suite until it is given an object below).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from actionplans.services import milestone_add
 from disputes.models import Dispute
+from tests.actionplans.factories import make_plan
 from tests.contracts.factories import ClauseFactory, ContractFactory, ScopeChangeFactory
 from tests.disputes.factories import make_dispute
 from tests.factories import NotificationFactory
@@ -39,7 +43,9 @@ def _write_routes() -> list[tuple[str, str, str, str]]:
                 continue
             for method, action in extra.mapping.items():
                 if method in UNSAFE:
-                    url = f"/api/v1/{prefix}/{{lookup}}/{extra.url_path}/"
+                    # A nested object's id (``milestones/(?P<milestone_id>...)``): {sub}.
+                    path = re.sub(r"\(\?P<\w+>[^)]*\)", "{sub}", extra.url_path)
+                    url = f"/api/v1/{prefix}/{{lookup}}/{path}/"
                     routes.append((basename, method, url, action))
     return routes
 
@@ -53,7 +59,11 @@ def objects_of_vendor_a(vendor_a, manager, partner_a):
     contract = ContractFactory(vendor=vendor_a)
     meeting = MeetingFactory(vendor=vendor_a)
     dispute: Dispute = make_dispute(vendor=vendor_a, by=manager)
+    plan = make_plan(vendor=vendor_a, by=partner_a)
+    step = milestone_add(plan=plan, by=partner_a, title="Hire", due_date=plan.due_date)
     return {
+        "actionplan": plan.pk,
+        "actionplan.sub": step.pk,
         "vendor": vendor_a.slug,
         "contract": contract.pk,
         "clause": ClauseFactory(contract=contract).pk,
@@ -71,6 +81,8 @@ def objects_of_vendor_a(vendor_a, manager, partner_a):
 def test_every_object_write_route_is_classified(objects_of_vendor_a):
     basenames = {basename for basename, *_ in ROUTES}
     assert basenames - SHARED <= set(objects_of_vendor_a), "give the new route an object"
+    nested = {basename for basename, _m, url, _a in ROUTES if "{sub}" in url}
+    assert {f"{b}.sub" for b in nested} <= set(objects_of_vendor_a), "and its nested object"
     assert len(ROUTES) >= 20  # PUT/PATCH on every model, and the POST actions
 
 
@@ -82,9 +94,12 @@ def test_partner_of_another_vendor_gets_404_like_a_made_up_id(
         pytest.skip("shared reference data: readable by every role")
     api = api_for(partner_b)
     lookup = objects_of_vendor_a[basename]
-    foreign = getattr(api, method)(url.format(lookup=lookup), {"x": "1"}, format="json")
+    sub = objects_of_vendor_a.get(f"{basename}.sub", "")
+    foreign = getattr(api, method)(url.format(lookup=lookup, sub=sub), {"x": "1"}, format="json")
     made_up_id = MADE_UP["slug"] if basename == "vendor" else MADE_UP["pk"]
-    made_up = getattr(api, method)(url.format(lookup=made_up_id), {"x": "1"}, format="json")
+    made_up = getattr(api, method)(
+        url.format(lookup=made_up_id, sub=sub), {"x": "1"}, format="json"
+    )
     assert foreign.status_code == 404, (method, url, foreign.content)
     assert foreign.json() == made_up.json()
     assert b"acme" not in foreign.content.lower()
@@ -97,8 +112,9 @@ def test_read_only_role_in_scope_gets_403(
     if basename == "notification":
         pytest.skip("a notification is its recipient's alone: covered below")
     lookup = objects_of_vendor_a.get(basename, "service_level")
+    sub = objects_of_vendor_a.get(f"{basename}.sub", "")
     response = getattr(api_for(executive), method)(
-        url.format(lookup=lookup), {"x": "1"}, format="json"
+        url.format(lookup=lookup, sub=sub), {"x": "1"}, format="json"
     )
     assert response.status_code == 403, (method, url, response.content)
 
@@ -111,7 +127,10 @@ def test_partner_in_scope_gets_403_on_manager_only_writes(objects_of_vendor_a, a
         if action in (*viewset.partner_write_actions, *viewset.any_role_write_actions):
             continue
         lookup = objects_of_vendor_a.get(basename, "service_level")
-        response = getattr(api, method)(url.format(lookup=lookup), {"x": "1"}, format="json")
+        sub = objects_of_vendor_a.get(f"{basename}.sub", "")
+        response = getattr(api, method)(
+            url.format(lookup=lookup, sub=sub), {"x": "1"}, format="json"
+        )
         assert response.status_code == 403, (method, url, response.content)
         refused += 1
     assert refused >= 15

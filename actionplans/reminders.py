@@ -1,0 +1,1 @@
+"""Reminder sweep for action plans (filled in with the re-measurement)."""
