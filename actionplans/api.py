@@ -164,11 +164,12 @@ class ActionPlanViewSet(VersionedWriteMixin, ScopedModelViewSet):
     def milestone(self, request, pk=None, milestone_id=None):
         """PATCH ``{"done": true}``: tick a milestone (a partner: the vendor's only)."""
         plan = self.get_object()
+        # The body first: a malformed one is a 400 whichever milestone it names.
+        serializer = MilestoneDoneSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         if not str(milestone_id).isdigit():
             raise Http404("No such milestone.")
         milestone = get_object_or_404(plan.milestones.all(), pk=milestone_id)
-        serializer = MilestoneDoneSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         services.milestone_set_done(
             milestone=milestone, by=request.user, done=serializer.validated_data["done"]
         )
