@@ -23,6 +23,7 @@ from vendorhub.api import VERSION_ERRORS, ScopedModelViewSet, VersionedWriteMixi
 from vendorhub.parsers import API_PARSER_CLASSES
 
 from . import services
+from .measurement import plan_escalate
 from .models import ActionPlan, PlanEvent, PlanStatus
 from .serializers import (
     ActionPlanSerializer,
@@ -30,6 +31,7 @@ from .serializers import (
     MilestoneDoneSerializer,
     MilestoneSerializer,
     PlanCommentSerializer,
+    PlanEscalateSerializer,
     PlanEventSerializer,
     PlanTransitionSerializer,
 )
@@ -207,6 +209,23 @@ class ActionPlanViewSet(VersionedWriteMixin, ScopedModelViewSet):
             PlanEventSerializer(event, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(request=PlanEscalateSerializer, responses=ActionPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        """A failed plan: escalate its open dispute, or open a ``breach`` dispute citing
+        the plan's clause (or ``clause``). Managers only; once per plan."""
+        plan = self.get_object()
+        serializer = PlanEscalateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        plan_escalate(
+            plan=plan,
+            by=request.user,
+            note=serializer.validated_data["note"],
+            clause=serializer.validated_data.get("clause"),
+        )
+        plan.refresh_from_db()
+        return Response(self.get_serializer(plan).data)
 
 
 def register(router) -> None:

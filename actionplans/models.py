@@ -85,6 +85,26 @@ class ActionPlanQuerySet(VendorOwnedQuerySet):
         )
 
 
+def plan_counts_by_vendor(vendor_ids: list[int], today: date | None = None) -> dict[int, dict]:
+    """``{vendor_id: {open, overdue, failed}}`` for every vendor given, in one grouped
+    query (the executive dashboard)."""
+    today = today or timezone.localdate()
+    late = Q(cure_until__isnull=True, due_date__lt=today) | Q(cure_until__lt=today)
+    rows = (
+        ActionPlan.objects.filter(vendor_id__in=vendor_ids)
+        .values("vendor_id")
+        .annotate(
+            open=models.Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=models.Count("id", filter=Q(status__in=OPEN_STATUSES) & late),
+            failed=models.Count("id", filter=Q(status=PlanStatus.FAILED)),
+        )
+    )
+    counts = {vendor_id: {"open": 0, "overdue": 0, "failed": 0} for vendor_id in vendor_ids}
+    for row in rows:
+        counts[row.pop("vendor_id")] = row
+    return counts
+
+
 class ActionPlan(models.Model):
     """A corrective action plan: proposed by either side, agreed by a manager, then
     verified or failed against the KPI's re-measurement. Never deleted."""
@@ -173,18 +193,20 @@ class ActionPlan(models.Model):
     agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
     measured_value = models.FloatField(null=True, blank=True, editable=False)
     measured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: The final date (due date, or end of cure) the last re-measurement answered for.
+    measured_for = models.DateField(null=True, blank=True, editable=False)
     measurement = models.CharField(
         max_length=8, choices=Measurement.choices, blank=True, default="", editable=False
     )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    breach_dispute = models.ForeignKey(
+    escalated_dispute = models.ForeignKey(
         "disputes.Dispute",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="The breach dispute opened when this plan failed.",
+        help_text="The dispute escalated, or the breach dispute opened, when the plan failed.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -73,7 +73,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             "measurement",
             "measured_value",
             "measured_at",
-            "breach_dispute",
+            "escalated_dispute",
             "closed_at",
             "created_at",
             "updated_at",
@@ -92,7 +92,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             "measurement",
             "measured_value",
             "measured_at",
-            "breach_dispute",
+            "escalated_dispute",
             "closed_at",
             "created_at",
             "updated_at",
@@ -119,6 +119,12 @@ class PlanCommentSerializer(serializers.Serializer):
 
 class PlanEscalateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    clause = ScopedRelatedField(
+        queryset=Clause.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For a breach dispute: the clause it cites (default: the plan's).",
+    )
 
 
 class PlanEventSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ urlpatterns = [
         views.milestone_done_view,
         name="milestone_done",
     ),
+    path("<int:pk>/escalate/", views.plan_escalate_view, name="escalate"),
     path("<int:pk>/comment/", views.plan_comment_view, name="comment"),
     path("<int:pk>/files/<int:event_id>/", views.plan_file, name="file"),
 ]

@@ -20,16 +20,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from contracts.models import Clause
 from disputes.models import Dispute
 from meetings.models import ActionItem
 from scorecards.models import KPI
-from vendorhub.access import acts_for_vendor, can_manage, get_for_user
+from vendorhub.access import acts_for_vendor, can_manage, get_for_user, require_manager
 from vendorhub.formtools import add_errors
 from vendorhub.models import Vendor
 from vendorhub.uploads import upload_response
 
 from . import services
 from .forms import CommentForm, MilestoneForm, PlanFilterForm, PlanForm, TransitionForm
+from .measurement import escalation_kind, plan_escalate
 from .models import OPEN_STATUSES, ActionPlan, Milestone, PlanEvent
 
 PAGE_SIZE = 25
@@ -47,7 +49,7 @@ def _load(request: HttpRequest, pk: int) -> ActionPlan:
             "action_item__meeting",
             "proposed_by",
             "agreed_by",
-            "breach_dispute",
+            "escalated_dispute",
         ),
         request.user,
         pk=pk,
@@ -201,6 +203,13 @@ def _detail_context(request: HttpRequest, plan: ActionPlan, **forms: Any) -> dic
         "milestone_form": forms.get("milestone_form") or MilestoneForm(user=user),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "transition_error": forms.get("transition_error"),
+        "escalate_error": forms.get("escalate_error"),
+        "escalation": escalation_kind(plan) if can_manage(user) else "",
+        "clauses": (
+            Clause.objects.filter(vendor_id=plan.vendor_id).select_related("contract")
+            if can_manage(user) and escalation_kind(plan) == "breach"
+            else []
+        ),
         "today": today,
     }
 
@@ -338,6 +347,27 @@ def plan_comment_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _after_write(request, plan, "Added to the timeline.")
     return _render_detail(request, plan, status=400, comment_form=form)
+
+
+@login_required
+@require_POST
+def plan_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager turns a failed plan into an escalation or a breach dispute."""
+    plan = _load(request, pk)
+    require_manager(request.user)
+    clause = None
+    if request.POST.get("clause", "").isdigit():
+        clause = get_for_user(Clause.objects.all(), request.user, pk=request.POST["clause"])
+    try:
+        dispute = plan_escalate(
+            plan=plan, by=request.user, note=request.POST.get("note", ""), clause=clause
+        )
+    except ValidationError as exc:
+        return _render_detail(request, plan, status=400, escalate_error=" ".join(exc.messages))
+    messages.success(request, f"{dispute.reference}: the failed plan is now on the dispute.")
+    if request.htmx:
+        return HttpResponseClientRedirect(dispute.get_absolute_url())
+    return redirect(dispute)
 
 
 @login_required

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +149,9 @@ class Line:
     definition: ServiceLevelDefinition | None = None
     #: Thresholds the counts were measured at that are not the contract's.
     other_thresholds: list[int] = field(default_factory=list)
+    #: The corrective action plan covering this KPI in the period (public ``plan``:
+    #: ``{"id", "status"}`` or ``None``; ``actionplans``).
+    plan: dict[str, Any] | None = None
 
     @property
     def scored(self) -> bool:
@@ -187,6 +190,7 @@ class Line:
             "threshold_mismatch": self.threshold_mismatch,
             "measured_thresholds": self.other_thresholds,
             "definition": _definition_dict(self.definition),
+            "plan": self.plan,
         }
 
 
@@ -475,7 +479,45 @@ def compute_scorecards(
     }
     if with_credits:
         _credit(cards, vendor_ids, kind, starts, inputs, first, last)
+    _attach_plans(cards, vendor_ids, kind, last)
     return cards
+
+
+#: A plan proposed up to this long after a period still answers that period's line.
+PLAN_ANSWERS_WITHIN = timedelta(days=92)
+
+
+def _attach_plans(
+    cards: dict[tuple[int, date], Scorecard], vendor_ids: list[int], kind: str, last: date
+) -> None:
+    """Each line's ``plan``: the latest action plan on that vendor and KPI that covers
+    the period: still running at or after the period's start (its due date, or end of
+    cure, is not before it) and proposed before the period ended or within
+    ``PLAN_ANSWERS_WITHIN`` after it (the plan that answers a failing month is usually
+    written the month after). Cancelled plans cover nothing. One query for every card."""
+    from actionplans.models import ActionPlan, PlanStatus
+
+    plans = list(
+        ActionPlan.objects.filter(vendor_id__in=vendor_ids, kpi__isnull=False)
+        .exclude(status=PlanStatus.CANCELLED)
+        .filter(created_at__date__lte=last + PLAN_ANSWERS_WITHIN)
+        .order_by("-created_at", "-id")
+        .values("id", "vendor_id", "kpi_id", "status", "created_at", "due_date", "cure_until")
+    )
+    if not plans:
+        return
+    by_key: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for plan in plans:
+        by_key[(plan["vendor_id"], plan["kpi_id"])].append(plan)
+    for (vendor_id, start), card in cards.items():
+        end = period_bounds(kind, start)[1]
+        for line in card.lines:
+            for plan in by_key.get((vendor_id, line.kpi.pk), ()):
+                final = plan["cure_until"] or plan["due_date"]
+                proposed = timezone.localdate(plan["created_at"])
+                if final >= start and proposed <= end + PLAN_ANSWERS_WITHIN:
+                    line.plan = {"id": plan["id"], "status": plan["status"]}
+                    break
 
 
 def _credit(cards, vendor_ids, kind, starts, inputs: _Inputs, first: date, last: date) -> None:

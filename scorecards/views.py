@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from actionplans.models import plan_counts_by_vendor
 from vendorhub.access import (
     can_manage,
     client_side_required,
@@ -78,6 +79,7 @@ def _dashboard_rows(user, kind: str, start):
     cards = compute_scorecards(ids, kind, starts)
     factors = relationship_factors(ids, *period_bounds(kind, start))
     disputes = open_disputes_by_type_and_age(ids)
+    plans = plan_counts_by_vendor(ids)
     kpis: dict[str, object] = {}
     rows = []
     for vendor in vendors:
@@ -96,6 +98,7 @@ def _dashboard_rows(user, kind: str, start):
                 "trend": trend,
                 "factors": factors[vendor.pk],
                 "disputes": disputes[vendor.pk],
+                "plans": plans[vendor.pk],
             }
         )
     rows.sort(
@@ -187,6 +190,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "previous_period": period_label(kind, previous_periods(kind, start, 2)[0]),
         "probation_count": sum(1 for r in rows if r["card"].probation),
         "open_disputes": sum(r["disputes"]["total"] for r in rows),
+        "plans": {
+            name: sum(r["plans"][name] for r in rows) for name in ("open", "overdue", "failed")
+        },
         # One total per currency (no exchange rate is invented).
         "credit_totals": currency_totals([t for r in rows for t in r["card"].credit_totals]),
         "open_claims": _open_claims(request.user),

@@ -66,7 +66,9 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request.user,
         slug=slug,
     )
-    context = {"vendor": vendor}
+    from actionplans.models import ActionPlan
+
+    context = {"vendor": vendor, "plans": ActionPlan.objects.filter(vendor=vendor).counts()}
     if is_client_side(request.user):
         context["partner_users"] = vendor.partner_users.filter(is_active=True).order_by("username")
         context["changes"] = recent_changes(vendor)

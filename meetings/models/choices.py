@@ -70,3 +70,4 @@ class AgendaSource(models.TextChoices):
     STANDING = "standing", "Standing agenda"
     DISPUTE = "dispute", "Open dispute"
     ACTION_ITEM = "action_item", "Overdue action item"
+    PLAN_MILESTONE = "plan_milestone", "Overdue action-plan milestone"

@@ -1,5 +1,5 @@
-"""Agenda points: added by hand, or proposed from the vendor's urgent disputes and
-overdue actions."""
+"""Agenda points: added by hand, or proposed from the vendor's urgent disputes, overdue
+actions and overdue action-plan milestones."""
 
 from __future__ import annotations
 
@@ -83,9 +83,9 @@ SEVERITY_URGENCY = {"critical": 0, "high": 1}
 def agenda_suggestions(
     *, meeting: Meeting, user: User, today: date | None = None
 ) -> list[Suggestion]:
-    """Open high/critical disputes and overdue action items of the meeting's vendor,
-    most urgent first, minus what is already on the agenda. Two queries plus one for
-    what is on the agenda."""
+    """Open high/critical disputes, overdue action items and overdue action-plan
+    milestones of the meeting's vendor, most urgent first, minus what is already on the
+    agenda. Three queries plus two for what is on the agenda."""
     from disputes.models import Dispute
 
     today = today or timezone.localdate()
@@ -132,12 +132,54 @@ def agenda_suggestions(
                 urgency=200_000 - late,
             )
         )
+    suggestions += _milestone_suggestions(meeting, user, today)
     return sorted(suggestions, key=lambda s: s.urgency)
+
+
+def _milestone_title(milestone) -> str:
+    return _fit_title(f"Overdue milestone ({milestone.plan.reference}): {milestone.title}")
+
+
+def _milestone_suggestions(meeting: Meeting, user: User, today: date) -> list[Suggestion]:
+    """Overdue milestones of the vendor's open action plans (SPEC section 6: they appear
+    on the next meeting's agenda). One query, and one for what is on the agenda."""
+    from actionplans.models import Milestone
+
+    milestones = (
+        Milestone.objects.visible_to(user)
+        .overdue(today)
+        .filter(vendor_id=meeting.vendor_id)
+        .select_related("plan")
+        .order_by("due_date", "id")[:20]
+    )
+    on_agenda = set(
+        meeting.agenda_items.filter(source=AgendaSource.PLAN_MILESTONE).values_list(
+            "title", flat=True
+        )
+    )
+    suggestions = []
+    for milestone in milestones:
+        title = _milestone_title(milestone)
+        if title in on_agenda:
+            continue
+        late = (today - milestone.due_date).days
+        suggestions.append(
+            Suggestion(
+                key=f"milestone:{milestone.pk}",
+                title=title,
+                reason=f"{milestone.get_owner_side_display()} side, due "
+                f"{milestone.due_date:%d %b}, {late} days late",
+                urgency=150_000 - late,
+                url=milestone.plan.get_absolute_url(),
+            )
+        )
+    return suggestions
 
 
 @transaction.atomic
 def agenda_suggestion_add(*, meeting: Meeting, key: str, by: User) -> AgendaItem:
-    """One click: turn a suggestion (``dispute:<id>`` / ``action:<id>``) into a point.
+    """One click: turn a suggestion (``dispute:<id>``, ``action:<id>`` or
+    ``milestone:<id>``) into a point.
     The referenced row is looked up inside the user's scope and the meeting's vendor,
     so a forged key can never link another vendor's data."""
     from disputes.models import Dispute
@@ -174,5 +216,24 @@ def agenda_suggestion_add(*, meeting: Meeting, key: str, by: User) -> AgendaItem
             by=by,
             source=AgendaSource.ACTION_ITEM,
             action_item=item,
+        )
+    if kind == "milestone":
+        from actionplans.models import Milestone
+
+        milestone = (
+            Milestone.objects.visible_to(by)
+            .filter(vendor_id=meeting.vendor_id, pk=int(raw_id))
+            .select_related("plan")
+            .first()
+        )
+        if milestone is None:
+            raise ValidationError({"key": "Unknown suggestion."})
+        return agenda_item_add(
+            meeting=meeting,
+            title=_milestone_title(milestone),
+            notes=f"Action plan {milestone.plan.reference} “{milestone.plan.title}”: "
+            f"{milestone.plan.get_absolute_url()}",
+            by=by,
+            source=AgendaSource.PLAN_MILESTONE,
         )
     raise ValidationError({"key": "Unknown suggestion."})

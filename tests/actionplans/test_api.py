@@ -277,8 +277,9 @@ def test_a_target_needs_a_kpi_and_a_kpi_needs_a_target(api_for, manager, vendor_
     assert "target_value" in response.json()
 
 
-def test_list_is_scoped_and_bounded(api_for, manager, partner_a, vendor_a, vendor_b,
-                                    django_assert_max_num_queries):  # fmt: skip
+def test_list_is_scoped_and_bounded(
+    api_for, manager, partner_a, vendor_a, vendor_b, django_assert_max_num_queries
+):
     for i in range(6):
         make_plan(vendor=vendor_a if i % 2 else vendor_b, by=manager, title=f"Plan {i}")
     assert len(api_for(partner_a).get(URL).json()["results"]) == 3

@@ -30,8 +30,7 @@ def test_list_shows_counts_and_is_scoped(client_for, plan_a, partner_b, manager,
     assert "Borealis plan" in body and plan_a.title not in body
 
 
-def test_list_query_count_is_bounded(client_for, manager, vendor_a,
-                                     django_assert_max_num_queries):  # fmt: skip
+def test_list_query_count_is_bounded(client_for, manager, vendor_a, django_assert_max_num_queries):
     for i in range(8):
         make_plan(vendor=vendor_a, by=manager, title=f"Plan {i}", kpi=kpi("service_level"))
     client = client_for(manager)
@@ -108,9 +107,13 @@ def test_proposing_from_a_meeting_action_and_standalone(client_for, manager, ven
     assert ActionPlan.objects.get().source == "meeting"
     response = client.post(
         "/action-plans/new/",
-        {"vendor": vendor_a.pk, "title": "Quality coaching", "due_date": _due(),
-         "cure_period_days": "0"},
-    )  # fmt: skip
+        {
+            "vendor": vendor_a.pk,
+            "title": "Quality coaching",
+            "due_date": _due(),
+            "cure_period_days": "0",
+        },
+    )
     assert response.status_code == 302
     assert ActionPlan.objects.filter(source="standalone").count() == 1
 
@@ -184,9 +187,13 @@ def test_edit_page_rules(client_for, plan_a, partner_a, manager, executive):
     assert client_for(executive).get(url).status_code == 403
     response = client_for(partner_a).post(
         url,
-        {"title": "Better title", "due_date": plan_a.due_date.isoformat(),
-         "cure_period_days": "0", "version": plan_a.version},
-    )  # fmt: skip
+        {
+            "title": "Better title",
+            "due_date": plan_a.due_date.isoformat(),
+            "cure_period_days": "0",
+            "version": plan_a.version,
+        },
+    )
     assert response.status_code == 302
     plan_a.refresh_from_db()
     assert plan_a.title == "Better title"

@@ -86,6 +86,7 @@ NOT_PAGES: dict[str, str] = {
     "actionplans:milestone_add": POST_ONLY,
     "actionplans:milestone_done": POST_ONLY,
     "actionplans:comment": POST_ONLY,
+    "actionplans:escalate": POST_ONLY,
     "actionplans:file": DOWNLOAD,
     "disputes:export": DOWNLOAD,
     "disputes:similar": "htmx fragment of the dispute form (checked on that page)",

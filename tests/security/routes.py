@@ -273,6 +273,11 @@ PAGES: dict[str, Route] = {
         note="The vendor's own milestone: its partner and managers tick it.",
     ),
     "action-plans/<int:pk>/comment/": Route({"POST": OWN_WRITE_PARTNER}, args=PLAN_A),
+    "action-plans/<int:pk>/escalate/": Route(
+        {"POST": OWN_WRITE_MANAGER},
+        args=PLAN_A,
+        note="Only a failed plan escalates: the world's proposed plan is a 400 to managers.",
+    ),
     "action-plans/<int:pk>/files/<int:event_id>/": Route(
         {"GET": OWN_READ},
         args=lambda w, role: {"pk": w.a["plan"].pk, "event_id": w.a["plan_evidence"].pk},
@@ -467,6 +472,9 @@ API: dict[str, Route] = {
     ),
     "api:actionplan-timeline": Route(
         {"GET": OWN_READ, "OPTIONS": SIGNED_IN}, args=_obj("action-plans")
+    ),
+    "api:actionplan-escalate": Route(
+        {"POST": OWN_WRITE_MANAGER, "OPTIONS": SIGNED_IN}, args=_obj("action-plans")
     ),
     "api:actionplan-comments": Route(
         {"POST": OWN_WRITE_PARTNER, "OPTIONS": SIGNED_IN}, args=_obj("action-plans")
