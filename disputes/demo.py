@@ -105,7 +105,16 @@ SCENARIOS: list[dict[str, Any]] = [
                 80,
                 [
                     (0.5, "move", "maria.manager", ("awaiting_vendor", "")),
-                    (2, "respond", "paolo.atlas", ("Agents close tickets too early.", "", "")),
+                    (
+                        2,
+                        "respond",
+                        "paolo.atlas",
+                        (
+                            "Agents close tickets too early.",
+                            "Refund cases are closed before the refund is processed.",
+                            "Keep refund cases open until the refund is confirmed.",
+                        ),
+                    ),
                     (3, "move", "maria.manager", ("under_review", "")),
                     (6, "resolve", "maria.manager", ("Coaching plan agreed.", "upheld")),
                 ],
@@ -153,7 +162,16 @@ SCENARIOS: list[dict[str, Any]] = [
         "ago": 30,
         "steps": [
             (1, "move", "tom.manager", ("awaiting_vendor", "")),
-            (3, "respond", "lena.nordlicht", ("Our calibration differs.", "", "")),
+            (
+                3,
+                "respond",
+                "lena.nordlicht",
+                (
+                    "Our calibration differs.",
+                    "The two QA teams calibrate against different scorecards.",
+                    "A joint calibration session every month from May.",
+                ),
+            ),
             (4, "move", "tom.manager", ("under_review", "")),
             (10, "move", "tom.manager", ("escalated", "Joint calibration needed.")),
             (15, "move", "tom.manager", ("under_review", "Calibration session booked.")),

@@ -76,20 +76,29 @@ def _detail_context(request: HttpRequest, dispute: Dispute, **forms: Any) -> dic
         "similar": similar,
         "response_clock": dispute.response_clock(now),
         "resolution_clock": dispute.resolution_clock(now),
-        "transitions": [(t, services.TRANSITION_LABELS[t]) for t in targets],
+        "transitions": [(t, services.transition_label(dispute, user, t)) for t in targets],
         "can_write": can_write and dispute.status != Status.CLOSED,
-        "can_respond": user.is_partner and dispute.is_open,
+        # The side the dispute was raised against answers it: the vendor a client's
+        # dispute, the client (a manager) a dispute the vendor raised.
+        "vendor_raised": services.is_vendor_raised(dispute),
+        "can_respond": dispute.is_open
+        and can_write
+        and (user.is_manager if services.is_vendor_raised(dispute) else user.is_partner),
+        "answer_required": user.is_partner and dispute.type in services.ROOT_CAUSE_REQUIRED,
+        # A partner's main action is its answer: the form comes first on its page.
+        "respond_first": user.is_partner and not services.is_vendor_raised(dispute),
         "client_side": is_client_side(user),
         "is_manager": can_manage(user),
         "playbook": playbook_state(dispute) if is_client_side(user) else [],
         "comment_form": forms.get("comment_form") or CommentForm(user=user),
         "respond_form": forms.get("respond_form")
         or RespondForm(
+            dispute=dispute,
             initial={
                 "root_cause": dispute.root_cause,
                 "action_plan": dispute.action_plan,
                 "version": dispute.version,
-            }
+            },
         ),
         "transition_error": forms.get("transition_error"),
         "transition_conflict": forms.get("transition_conflict", False),
@@ -240,15 +249,15 @@ def dispute_comment_view(request: HttpRequest, reference: str) -> HttpResponse:
 def dispute_respond_view(request: HttpRequest, reference: str) -> HttpResponse:
     dispute = _load(request, reference)
     services.require_dispute_writer(request.user, dispute.vendor_id)
-    form = RespondForm(request.POST)
+    form = RespondForm(request.POST, dispute=dispute)
     if form.is_valid():
         try:
             services.dispute_respond(
                 dispute=dispute,
                 by=request.user,
                 body=form.cleaned_data["body"],
-                root_cause=form.cleaned_data["root_cause"],
-                action_plan=form.cleaned_data["action_plan"],
+                root_cause=form.cleaned_data.get("root_cause", ""),
+                action_plan=form.cleaned_data.get("action_plan", ""),
                 expected_version=form.cleaned_data["version"],
             )
         except services.DisputeConflict as exc:
@@ -256,7 +265,7 @@ def dispute_respond_view(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return _after_write(request, dispute, "Your response was sent.")
+            return _after_write(request, dispute, "Your answer was sent.")
     return _render_detail(request, dispute, status=400, respond_form=form)
 
 
@@ -288,18 +297,33 @@ def dispute_clock_view(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, dispute, status=400, clock_error="Invalid request.")
     data = form.cleaned_data
-    service = (
-        services.dispute_clock_pause if data["action"] == "pause" else services.dispute_clock_resume
-    )
+    common = {"dispute": dispute, "by": request.user, "note": data["note"]}
+    # A partner only asks; pausing, resuming and deciding on a request are the client's
+    # (the services answer 403 to a partner who tries).
+    actions = {
+        "pause": lambda: services.dispute_clock_pause(**common, expected_version=version),
+        "resume": lambda: services.dispute_clock_resume(**common, expected_version=version),
+        "request": lambda: services.dispute_clock_pause_request(**common, expected_version=version),
+        "grant": lambda: services.dispute_clock_pause_decide(
+            **common, grant=True, expected_version=version
+        ),
+        "refuse": lambda: services.dispute_clock_pause_decide(
+            **common, grant=False, expected_version=version
+        ),
+    }
+    version = data["version"]
     try:
-        service(
-            dispute=dispute, by=request.user, note=data["note"], expected_version=data["version"]
-        )
+        actions[data["action"]]()
     except services.DisputeConflict as exc:
         return _render_detail(request, _load(request, reference), status=409, clock_error=str(exc))
     except ValidationError as exc:
         return _render_detail(request, dispute, status=400, clock_error=" ".join(exc.messages))
-    return _after_write(request, dispute, "Resolution clock updated.")
+    done = {
+        "request": "Pause requested: the client decides.",
+        "grant": "Pause granted: the resolution clock is paused.",
+        "refuse": "Pause refused.",
+    }
+    return _after_write(request, dispute, done.get(data["action"], "Resolution clock updated."))
 
 
 @login_required

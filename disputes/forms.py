@@ -240,6 +240,7 @@ class CommentForm(forms.Form):
         )
         if user.is_partner:
             del self.fields["visibility"]  # partners cannot write internal notes
+            self.fields["body"].label = "Comment (the client sees it)"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -249,7 +250,11 @@ class CommentForm(forms.Form):
 
 
 class RespondForm(forms.Form):
-    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}))
+    """The answer of the side a dispute was raised against, worded for who sees it."""
+
+    body = forms.CharField(
+        label="Your reply (the client sees it)", widget=forms.Textarea(attrs={"rows": 4})
+    )
     root_cause = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     action_plan = forms.CharField(
         required=False,
@@ -258,8 +263,32 @@ class RespondForm(forms.Form):
     )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput())
 
+    def __init__(self, *args: Any, dispute: Dispute | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if dispute is None:
+            return
+        if dispute.raised_by_side == "vendor":
+            # The vendor raised it: the client answers, with no root cause of its own.
+            self.fields["body"].label = "The client's answer (the vendor sees it)"
+            del self.fields["root_cause"]
+            del self.fields["action_plan"]
+        elif dispute.type in ("underperformance", "breach"):
+            self.fields["root_cause"].label = "Root cause (required)"
+            self.fields["action_plan"].label = "Corrective action plan (required)"
+            self.fields[
+                "action_plan"
+            ].help_text = "What will change and by when; or propose a structured action plan below."
+
 
 class ClockForm(forms.Form):
-    action = forms.ChoiceField(choices=[("pause", "Pause"), ("resume", "Resume")])
+    action = forms.ChoiceField(
+        choices=[
+            ("pause", "Pause"),
+            ("resume", "Resume"),
+            ("request", "Request a pause"),
+            ("grant", "Grant the pause"),
+            ("refuse", "Refuse the pause"),
+        ]
+    )
     note = forms.CharField(required=False, max_length=2000)
     version = forms.IntegerField(min_value=1)

@@ -220,6 +220,18 @@ class Dispute(models.Model):
     resolution_started_at = models.DateTimeField(editable=False)
     resolution_due_at = models.DateTimeField(editable=False)
     clock_paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: A partner's request to pause the resolution clock, awaiting a manager's decision
+    #: (pausing is the client's call: the vendor may only ask).
+    pause_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    pause_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    pause_request_note = models.TextField(blank=True, editable=False)
     resolution_paused_seconds = models.PositiveIntegerField(default=0, editable=False)
     #: Sticky: set once a resolution clock of this dispute ended (or was seen) breached.
     resolution_breached = models.BooleanField(default=False, editable=False)

@@ -37,16 +37,27 @@ from .editing import (
     dispute_update,
 )
 from .sweep import dispute_escalate_level, dispute_record_reminder
-from .timeline import dispute_comment, dispute_playbook_tick, dispute_respond
+from .timeline import (
+    ROOT_CAUSE_REQUIRED,
+    dispute_client_respond,
+    dispute_comment,
+    dispute_playbook_tick,
+    dispute_respond,
+)
 from .workflow import (
     PARTNER_TRANSITIONS,
     TRANSITION_LABELS,
     TRANSITIONS,
     allowed_transitions,
     dispute_clock_pause,
+    dispute_clock_pause_decide,
+    dispute_clock_pause_request,
     dispute_clock_resume,
     dispute_transition,
     illegal_transition_message,
+    is_vendor_raised,
+    transition_label,
+    transitions_for,
 )
 
 __all__ = [
@@ -55,6 +66,7 @@ __all__ = [
     "PARTNER_TRANSITIONS",
     "RECURRENCE_THRESHOLD",
     "RECURRENCE_WINDOW_DAYS",
+    "ROOT_CAUSE_REQUIRED",
     "TRANSITIONS",
     "TRANSITION_LABELS",
     "DisputeConflict",
@@ -62,7 +74,10 @@ __all__ = [
     "_client_people_to_tell",
     "_partners_to_tell",
     "allowed_transitions",
+    "dispute_client_respond",
     "dispute_clock_pause",
+    "dispute_clock_pause_decide",
+    "dispute_clock_pause_request",
     "dispute_clock_resume",
     "dispute_comment",
     "dispute_create",
@@ -75,5 +90,8 @@ __all__ = [
     "dispute_update",
     "evidence_check",
     "illegal_transition_message",
+    "is_vendor_raised",
     "require_dispute_writer",
+    "transition_label",
+    "transitions_for",
 ]

@@ -16,7 +16,9 @@ from ..models import (
     UNRESOLVED,
     Dispute,
     DisputeEvent,
+    DisputeType,
     EventKind,
+    Side,
     Status,
 )
 from ..playbook import playbook_items
@@ -103,19 +105,38 @@ def dispute_respond(
     version_required: bool = False,
     now: datetime | None = None,
 ) -> Dispute:
-    """The vendor's answer: a reply, its root cause and corrective action plan.
+    """The answer of the side the dispute was raised against.
 
-    When the dispute awaits the vendor, answering also moves it to ``vendor_responded``
-    (one conditional update: a racing transition makes this fail cleanly).
+    A dispute the client raised is answered by the vendor: a reply, its root cause and
+    corrective action plan (both required for underperformance and breach, unless an
+    action plan already answers the dispute). When it awaits the vendor, answering
+    also moves it to ``vendor_responded`` (one conditional update: a racing transition
+    makes this fail cleanly). A dispute the vendor raised is answered by the client
+    (``dispute_client_respond``); its partner never answers its own complaint.
     """
     now = _now(now)
     require_dispute_writer(by, dispute.vendor_id)
+    if dispute.raised_by_side == Side.VENDOR:
+        if by.is_partner:
+            raise PermissionDenied(
+                "You raised this dispute: the client answers it. Add a comment or evidence "
+                "to the timeline instead."
+            )
+        return dispute_client_respond(dispute=dispute, by=by, body=body, now=now)
     body, root_cause, action_plan = body.strip(), root_cause.strip(), action_plan.strip()
     errors = {}
     if not body:
         errors["body"] = "Write your reply."
     if dispute.status not in UNRESOLVED:
         errors["__all__"] = "This dispute is no longer open for a response."
+    if by.is_partner and dispute.type in ROOT_CAUSE_REQUIRED:
+        has_plan = dispute.action_plans.exists()
+        if not root_cause and not dispute.root_cause:
+            errors["root_cause"] = "Give the root cause: required to answer this dispute."
+        if not action_plan and not dispute.action_plan and not has_plan:
+            errors["action_plan"] = (
+                "Say what will change and by when (or propose an action plan first)."
+            )
     if errors:
         raise ValidationError(errors)
     changes: dict[str, Any] = {}
@@ -154,6 +175,43 @@ def dispute_respond(
         message=f"{dispute.reference}: the vendor responded ({by}).",
         by=by,
         vendor=False,
+    )
+    return dispute
+
+
+#: Answering these, the vendor must give a root cause and a corrective plan.
+ROOT_CAUSE_REQUIRED = (DisputeType.UNDERPERFORMANCE, DisputeType.BREACH)
+
+
+@transaction.atomic
+def dispute_client_respond(
+    *, dispute: Dispute, by: User, body: str, now: datetime | None = None
+) -> Dispute:
+    """The client's answer to a dispute the vendor raised (managers), on the shared
+    timeline; the vendor is told and may then acknowledge it."""
+    now = _now(now)
+    require_dispute_writer(by, dispute.vendor_id)
+    if not by.is_manager:
+        raise PermissionDenied("The client's vendor managers answer the vendor's disputes.")
+    body = body.strip()
+    errors = {}
+    if not body:
+        errors["body"] = "Write the client's answer."
+    if dispute.status not in UNRESOLVED:
+        errors["__all__"] = "This dispute is no longer open for a response."
+    if errors:
+        raise ValidationError(errors)
+    if not dispute.owner_id:
+        # Whoever answers the vendor's report owns it on the client side.
+        Dispute.objects.filter(pk=dispute.pk, owner__isnull=True).update(owner=by)
+        dispute.owner = by
+    _event(dispute, kind=EventKind.RESPONSE, by=by, body=body, now=now)
+    _tell(
+        dispute,
+        kind="dispute_client_responded",
+        message=f"{dispute.reference}: the client answered your report ({by}).",
+        by=by,
+        client=False,
     )
     return dispute
 

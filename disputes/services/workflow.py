@@ -19,6 +19,7 @@ from ..models import (
     Dispute,
     EventKind,
     Outcome,
+    Side,
     Status,
 )
 from .common import (
@@ -68,19 +69,70 @@ TRANSITION_LABELS: dict[str, str] = {
 }
 
 
+#: A dispute the vendor raised asks the client to answer: the client takes it up
+#: (``open`` → ``under_review``, its owner assigned then), answers and resolves it, and
+#: the vendor acknowledges the answer (``resolved`` → ``closed``).
+VENDOR_RAISED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    **TRANSITIONS,
+    Status.OPEN: (Status.UNDER_REVIEW, Status.AWAITING_VENDOR, Status.ESCALATED),
+}
+VENDOR_ACKNOWLEDGES = (Status.RESOLVED, Status.CLOSED)
+
+
+def is_vendor_raised(dispute: Dispute) -> bool:
+    return dispute.raised_by_side == Side.VENDOR
+
+
+def transitions_for(dispute: Dispute) -> dict[str, tuple[str, ...]]:
+    return VENDOR_RAISED_TRANSITIONS if is_vendor_raised(dispute) else TRANSITIONS
+
+
+def partner_moves_for(dispute: Dispute) -> frozenset[tuple[str, str]]:
+    """What the vendor's partner may do: answer what was asked of it and, on its own
+    dispute, acknowledge the client's answer."""
+    if is_vendor_raised(dispute):
+        return PARTNER_TRANSITIONS | {VENDOR_ACKNOWLEDGES}
+    return PARTNER_TRANSITIONS
+
+
 def allowed_transitions(dispute: Dispute, user: User) -> list[str]:
-    """The target statuses ``user`` may move ``dispute`` to right now (for buttons)."""
-    targets = TRANSITIONS.get(dispute.status, ())
+    """The target statuses ``user`` may move ``dispute`` to right now (for buttons).
+
+    A partner gets no "vendor responded" button: sending its response does that move
+    (the response form is the vendor's main action, not a status button)."""
+    targets = transitions_for(dispute).get(dispute.status, ())
     if not acts_for_vendor(user, dispute.vendor_id):
         return []
     if user.is_manager:
         return list(targets)
-    return [t for t in targets if (dispute.status, t) in PARTNER_TRANSITIONS]
+    moves = partner_moves_for(dispute) - PARTNER_TRANSITIONS
+    return [t for t in targets if (dispute.status, t) in moves]
+
+
+#: Wording for a dispute the vendor raised, per side (the client answers it).
+VENDOR_RAISED_LABELS: dict[str, str] = {
+    Status.UNDER_REVIEW: "Take it up: the client reviews",
+    Status.AWAITING_VENDOR: "Ask the vendor for more information",
+    Status.RESOLVED: "Resolve with the client's answer",
+    Status.CLOSED: "Close",
+    Status.OPEN: "Reopen",
+    Status.ESCALATED: "Escalate",
+}
+
+
+def transition_label(dispute: Dispute, user: User, to: str) -> str:
+    if is_vendor_raised(dispute):
+        if user.is_partner and (dispute.status, to) == VENDOR_ACKNOWLEDGES:
+            return "Acknowledge the client's answer and close"
+        return VENDOR_RAISED_LABELS.get(to, TRANSITION_LABELS[to])
+    return TRANSITION_LABELS[to]
 
 
 # --- the workflow -----------------------------------------------------------------------
-def illegal_transition_message(current: str, to: str) -> str:
-    allowed = TRANSITIONS.get(current, ())
+def illegal_transition_message(
+    current: str, to: str, transitions: dict[str, tuple[str, ...]] | None = None
+) -> str:
+    allowed = (transitions or TRANSITIONS).get(current, ())
     names = ", ".join(Status(t).label.lower() for t in allowed) or "nothing (it is final)"
     return (
         f"A dispute that is {Status(current).label.lower()} cannot move to "
@@ -116,12 +168,14 @@ def dispute_transition(
     if expected_status is not None and expected_status != dispute.status:
         raise DisputeConflict(current_version=dispute.version)
     current = dispute.status
-    if not by.is_manager and to not in PARTNER_TARGETS:
+    transitions = transitions_for(dispute)
+    partner_moves = partner_moves_for(dispute)
+    if not by.is_manager and to not in {target for _current, target in partner_moves}:
         # A move only the client makes is refused as such, whatever the dispute's state.
         raise PermissionDenied(CLIENT_ONLY_MOVE)
-    if to not in TRANSITIONS.get(current, ()):
-        raise ValidationError({"to": illegal_transition_message(current, to)})
-    if not by.is_manager and (current, to) not in PARTNER_TRANSITIONS:
+    if to not in transitions.get(current, ()):
+        raise ValidationError({"to": illegal_transition_message(current, to, transitions)})
+    if not by.is_manager and (current, to) not in partner_moves:
         raise PermissionDenied(CLIENT_ONLY_MOVE)
     if outcome and outcome not in Outcome.values:
         raise ValidationError({"outcome": f"“{outcome}” is not an outcome."})
@@ -129,6 +183,10 @@ def dispute_transition(
 
     changes: dict[str, Any] = {"status": to}
     body = note.strip()
+    if is_vendor_raised(dispute) and current == Status.OPEN and not dispute.owner_id:
+        # Triage of the vendor's report: whoever takes it up owns the client's answer.
+        changes["owner"] = by
+        body = (f"Client owner: {by}. " + body).strip()
     if to == Status.VENDOR_RESPONDED and dispute.responded_at is None:
         changes["responded_at"] = now
     if to == Status.ESCALATED:
@@ -202,16 +260,39 @@ def _new_resolution_clock(dispute: Dispute, now: datetime) -> dict[str, Any]:
     }
 
 
+PAUSE_IS_THE_CLIENTS_CALL = (
+    "Pausing the resolution clock is the client's decision: request a pause, and a vendor "
+    "manager grants or refuses it."
+)
+
+
+def _require_clock_keeper(by: User, dispute: Dispute) -> None:
+    """Only managers pause and resume the clock; a partner may only ask (403 else)."""
+    require_dispute_writer(by, dispute.vendor_id)
+    if not by.is_manager:
+        raise PermissionDenied(PAUSE_IS_THE_CLIENTS_CALL)
+
+
+def _pause_changes(dispute: Dispute, now: datetime) -> dict[str, Any]:
+    changes: dict[str, Any] = {
+        "clock_paused_at": now,
+        "pause_requested_at": None,
+        "pause_requested_by": None,
+        "pause_request_note": "",
+    }
+    if now > dispute.resolution_due_at:
+        changes["resolution_breached"] = True  # a breach is never undone by pausing
+    return changes
+
+
 @transaction.atomic
 def dispute_clock_pause(
     *, dispute: Dispute, by: User, note: str, expected_version: int | None = None
 ) -> Dispute:
-    """Stop the resolution clock while the dispute waits on the client's information.
-
-    Either side may say so (the vendor usually notices first); the note says what is
-    awaited and stays on the shared timeline.
-    """
-    require_dispute_writer(by, dispute.vendor_id)
+    """A manager stops the resolution clock while the dispute waits on information the
+    client itself has to provide; the note says what, on the shared timeline. A partner
+    cannot pause the client's clock (``dispute_clock_pause_request``)."""
+    _require_clock_keeper(by, dispute)
     if not dispute.is_open:
         raise ValidationError("Only an unresolved dispute has a running clock.")
     if dispute.clock_paused_at is not None:
@@ -219,12 +300,9 @@ def dispute_clock_pause(
     if not note.strip():
         raise ValidationError({"note": "Say which information from the client is awaited."})
     now = timezone.now()
-    changes: dict[str, Any] = {"clock_paused_at": now}
-    if now > dispute.resolution_due_at:
-        changes["resolution_breached"] = True  # a breach is never undone by pausing
     expected = dispute.version if expected_version is None else expected_version
     dispute._history_user = by  # type: ignore[attr-defined]
-    _conditional_update(dispute, expected, **changes)
+    _conditional_update(dispute, expected, **_pause_changes(dispute, now))
     _event(dispute, kind=EventKind.CLOCK, by=by, body=f"Clock paused: {note.strip()}")
     _tell(
         dispute,
@@ -236,11 +314,90 @@ def dispute_clock_pause(
 
 
 @transaction.atomic
+def dispute_clock_pause_request(
+    *, dispute: Dispute, by: User, note: str, expected_version: int | None = None
+) -> Dispute:
+    """The vendor asks the client to pause the resolution clock (say what is awaited
+    from the client). Nothing stops until a manager grants it; both are on the timeline."""
+    require_dispute_writer(by, dispute.vendor_id)
+    if not by.is_partner:
+        raise ValidationError("Managers pause the clock themselves.")
+    if not dispute.is_open:
+        raise ValidationError("Only an unresolved dispute has a running clock.")
+    if dispute.clock_paused_at is not None:
+        raise ValidationError("The resolution clock is already paused.")
+    if dispute.pause_requested_at is not None:
+        raise ValidationError("A pause was requested already; the client has not decided yet.")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say which information from the client is awaited."})
+    now = timezone.now()
+    expected = dispute.version if expected_version is None else expected_version
+    dispute._history_user = by  # type: ignore[attr-defined]
+    _conditional_update(
+        dispute,
+        expected,
+        pause_requested_at=now,
+        pause_requested_by=by,
+        pause_request_note=note,
+    )
+    _event(dispute, kind=EventKind.CLOCK, by=by, body=f"Pause requested: {note}", now=now)
+    _tell(
+        dispute,
+        kind="dispute_clock",
+        message=f"{dispute.reference}: {by} asks to pause the resolution clock ({note}).",
+        by=by,
+        vendor=False,
+    )
+    return dispute
+
+
+@transaction.atomic
+def dispute_clock_pause_decide(
+    *,
+    dispute: Dispute,
+    by: User,
+    grant: bool,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dispute:
+    """A manager grants (the clock stops now) or refuses the vendor's pause request."""
+    _require_clock_keeper(by, dispute)
+    if dispute.pause_requested_at is None:
+        raise ValidationError("No pause is awaiting a decision.")
+    if grant and not dispute.is_open:
+        raise ValidationError("Only an unresolved dispute has a running clock.")
+    now = timezone.now()
+    requested = dispute.pause_request_note
+    expected = dispute.version if expected_version is None else expected_version
+    dispute._history_user = by  # type: ignore[attr-defined]
+    note = note.strip()
+    if grant:
+        changes = _pause_changes(dispute, now)
+        body = f"Pause granted: {requested}" + (f" ({note})" if note else "")
+    else:
+        changes = {"pause_requested_at": None, "pause_requested_by": None, "pause_request_note": ""}
+        body = "Pause refused" + (f": {note}" if note else "") + f". Requested: {requested}"
+    _conditional_update(dispute, expected, **changes)
+    _event(dispute, kind=EventKind.CLOCK, by=by, body=body, now=now)
+    verdict = "granted: the resolution clock is paused" if grant else "refused"
+    _tell(
+        dispute,
+        kind="dispute_clock",
+        message=f"{dispute.reference}: the pause you asked for was {verdict}.",
+        by=by,
+        client=False,
+    )
+    return dispute
+
+
+@transaction.atomic
 def dispute_clock_resume(
     *, dispute: Dispute, by: User, note: str = "", expected_version: int | None = None
 ) -> Dispute:
-    """Restart the resolution clock; the paused time is added to the due date."""
-    require_dispute_writer(by, dispute.vendor_id)
+    """Restart the resolution clock (a manager); the paused time is added to the due
+    date."""
+    _require_clock_keeper(by, dispute)
     if dispute.clock_paused_at is None:
         raise ValidationError("The resolution clock is not paused.")
     now = timezone.now()

@@ -62,7 +62,7 @@ def test_resolved_in_time_is_met(manager, vendor_a):
 def test_pause_pushes_the_due_date_by_the_paused_time(manager, partner_a, vendor_a):
     d = make_dispute(vendor=vendor_a, by=manager, severity="high")
     due = d.resolution_due_at
-    services.dispute_clock_pause(dispute=d, by=partner_a, note="Need the call recordings")
+    services.dispute_clock_pause(dispute=d, by=manager, note="Need the call recordings")
     assert d.resolution_clock().state == "paused"
     Dispute.objects.filter(pk=d.pk).update(clock_paused_at=timezone.now() - timedelta(days=2))
     d.refresh_from_db()

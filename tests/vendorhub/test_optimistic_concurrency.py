@@ -100,7 +100,7 @@ def test_transition_and_respond_need_the_version(api_for, manager, partner_a, di
     )
     assert moved.status_code == 200
     version = moved.json()["version"]
-    reply = {"body": "Root cause: a rota error.", "root_cause": "Rota"}
+    reply = {"body": "A rota error.", "root_cause": "Rota", "action_plan": "Fix the rota"}
     partner = api_for(partner_a)
     assert partner.post(_url(dispute) + "respond/", reply, format="json").status_code == 428
     stale = partner.post(
@@ -275,7 +275,13 @@ def test_version_and_its_older_name_together_are_not_a_server_error(
     )
     assert moved.status_code == 200, moved.content
     v = moved.json()["version"]
-    reply = {"body": "Root cause: a rota error.", "version": v, "expected_version": v}
+    reply = {
+        "body": "A rota error.",
+        "root_cause": "Rota",
+        "action_plan": "Fix the rota",
+        "version": v,
+        "expected_version": v,
+    }
     answered = api_for(partner_a).post(_url(dispute) + "respond/", reply, format="json")
     assert answered.status_code == 200, answered.content
     assert answered.json()["status"] == "vendor_responded"
