@@ -43,14 +43,22 @@ def _json_operations(schema: dict) -> list[tuple[str, str]]:
 
 
 def test_deeply_nested_json_is_a_400_on_every_json_endpoint(world, api_for, manager):
-    api = api_for(manager)
+    """Sent as a manager; an operation refused to managers before its body is read
+    (a vendor's own moves, such as disputing a credit claim) is sent by vendor A's partner."""
+    managers, partners = api_for(manager), api_for(world.partner_a)
     operations = _json_operations(openapi_schema())
     assert len(operations) >= 20, "the schema should list the API's JSON writes"
+
+    def send(template: str, method: str, nested: str):
+        path = api_path(world, template)
+        answer = managers.generic(method, path, nested, content_type="application/json")
+        if answer.status_code == 403:
+            answer = partners.generic(method, path, nested, content_type="application/json")
+        return answer
+
     for nested in ("[" * DEEP + "]" * DEEP, '{"a":' * DEEP + "1" + "}" * DEEP):
         answers = {
-            f"{method} {template}": api.generic(
-                method, api_path(world, template), nested, content_type="application/json"
-            )
+            f"{method} {template}": send(template, method, nested)
             for template, method in operations
         }
         wrong = {op: r.status_code for op, r in answers.items() if r.status_code != 400}

@@ -8,11 +8,14 @@ the suite until it is given an object below).
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from actionplans.services import milestone_add
 from disputes.models import Dispute
+from scorecards.models import ServiceCredit
 from tests.actionplans.factories import make_plan
 from tests.contracts.factories import ClauseFactory, ContractFactory, ScopeChangeFactory
 from tests.disputes.factories import make_dispute
@@ -75,6 +78,15 @@ def objects_of_vendor_a(vendor_a, manager, partner_a):
         "target": TargetFactory(vendor=vendor_a).pk,
         "measurement": MeasurementFactory(vendor=vendor_a).pk,
         "notification": NotificationFactory(recipient=partner_a, vendor=vendor_a).pk,
+        "credit": ServiceCredit.objects.create(
+            vendor=vendor_a,
+            contract=contract,
+            period_start=date(2025, 3, 1),
+            currency="USD",
+            at_risk=Decimal("10000.00"),
+            before_cap=Decimal("5000.00"),
+            earned=Decimal("5000.00"),
+        ).pk,
     }
 
 
