@@ -18,14 +18,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from contracts.models import Clause
 from disputes.models import Dispute
 from meetings.models import ActionItem
 from scorecards.models import KPI
 from vendorhub.access import acts_for_vendor, can_manage, get_for_user, require_manager
-from vendorhub.formtools import add_errors
+from vendorhub.formtools import add_errors, saved
 from vendorhub.models import Vendor
 from vendorhub.uploads import upload_response
 
@@ -223,13 +222,6 @@ def _render_detail(
     return render(request, template, _detail_context(request, plan, **forms), status=status)
 
 
-def _after_write(request: HttpRequest, plan: ActionPlan, message: str) -> HttpResponse:
-    messages.success(request, message)
-    if request.htmx:
-        return HttpResponseClientRedirect(plan.get_absolute_url())
-    return redirect(plan)
-
-
 @login_required
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -293,7 +285,7 @@ def plan_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, _load(request, pk), status=409, transition_error=str(exc))
     except ValidationError as exc:
         return _render_detail(request, plan, status=400, transition_error=" ".join(exc.messages))
-    return _after_write(request, plan, f"{plan.reference} is now {plan.get_status_display()}.")
+    return saved(request, plan, f"{plan.reference} is now {plan.get_status_display()}.")
 
 
 @login_required
@@ -308,7 +300,7 @@ def milestone_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return _after_write(request, plan, "Milestone added.")
+            return saved(request, plan, "Milestone added.")
     return _render_detail(request, plan, status=400, milestone_form=form)
 
 
@@ -325,7 +317,7 @@ def milestone_done_view(request: HttpRequest, pk: int, milestone_id: int) -> Htt
         )
     except ValidationError as exc:
         return _render_detail(request, plan, status=400, transition_error=" ".join(exc.messages))
-    return _after_write(request, plan, "Milestone updated.")
+    return saved(request, plan, "Milestone updated.")
 
 
 @login_required
@@ -345,7 +337,7 @@ def plan_comment_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return _after_write(request, plan, "Added to the timeline.")
+            return saved(request, plan, "Added to the timeline.")
     return _render_detail(request, plan, status=400, comment_form=form)
 
 
@@ -364,10 +356,7 @@ def plan_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _render_detail(request, plan, status=400, escalate_error=" ".join(exc.messages))
-    messages.success(request, f"{dispute.reference}: the failed plan is now on the dispute.")
-    if request.htmx:
-        return HttpResponseClientRedirect(dispute.get_absolute_url())
-    return redirect(dispute)
+    return saved(request, dispute, f"{dispute.reference}: the failed plan is now on the dispute.")
 
 
 @login_required

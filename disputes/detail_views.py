@@ -18,10 +18,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from vendorhub.access import acts_for_vendor, can_manage, get_for_user, is_client_side
-from vendorhub.formtools import add_errors
+from vendorhub.formtools import add_errors, saved
 from vendorhub.uploads import upload_response
 
 from . import services
@@ -143,13 +142,6 @@ def _render_detail(
     return render(request, template, _detail_context(request, dispute, **forms), status=status)
 
 
-def _after_write(request: HttpRequest, dispute: Dispute, message: str) -> HttpResponse:
-    messages.success(request, message)
-    if request.htmx:
-        return HttpResponseClientRedirect(dispute.get_absolute_url())
-    return redirect(dispute)
-
-
 @login_required
 @require_GET
 def dispute_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -216,7 +208,7 @@ def dispute_transition_view(request: HttpRequest, reference: str) -> HttpRespons
         )
     except ValidationError as exc:
         return _render_detail(request, dispute, status=400, transition_error=" ".join(exc.messages))
-    return _after_write(
+    return saved(
         request, dispute, f"{dispute.reference} is now {dispute.get_status_display().lower()}."
     )
 
@@ -240,7 +232,7 @@ def dispute_comment_view(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return _after_write(request, dispute, "Added to the timeline.")
+            return saved(request, dispute, "Added to the timeline.")
     return _render_detail(request, dispute, status=400, comment_form=form)
 
 
@@ -265,7 +257,7 @@ def dispute_respond_view(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return _after_write(request, dispute, "Your answer was sent.")
+            return saved(request, dispute, "Your answer was sent.")
     return _render_detail(request, dispute, status=400, respond_form=form)
 
 
@@ -323,7 +315,7 @@ def dispute_clock_view(request: HttpRequest, reference: str) -> HttpResponse:
         "grant": "Pause granted: the resolution clock is paused.",
         "refuse": "Pause refused.",
     }
-    return _after_write(request, dispute, done.get(data["action"], "Resolution clock updated."))
+    return saved(request, dispute, done.get(data["action"], "Resolution clock updated."))
 
 
 @login_required

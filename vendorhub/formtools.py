@@ -12,10 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.shortcuts import redirect
+from django_htmx.http import HttpResponseClientRedirect
 
 if TYPE_CHECKING:
     from django.core.exceptions import ValidationError
+    from django.db.models import Model
+    from django.http import HttpRequest, HttpResponse
 
 #: ISO formats the native pickers read and write, whatever the locale (en-gb would
 #: render ``01/05/2025``, which ``<input type="date">`` shows as empty).
@@ -33,6 +38,15 @@ def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(target, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def saved(request: HttpRequest, obj: Model, message: str) -> HttpResponse:
+    """After a successful write: say ``message`` and show ``obj``'s page (a full-page
+    redirect for htmx, whose partial would otherwise be swapped into the old page)."""
+    messages.success(request, message)
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(obj.get_absolute_url())
+    return redirect(obj)
 
 
 class IsoDateInput(forms.DateInput):
