@@ -190,11 +190,19 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _invalid_form_page(request, contract, title, form) -> HttpResponse:
     """A small page showing a sub-form's errors (the detail page stays uncluttered)."""
+    return _subform_page(request, contract, title, form, status=400)
+
+
+def _subform_page(request, contract, title, form, *, status=None) -> HttpResponse:
+    """A sub-form of the contract on a page of its own: an edit form (GET), or the form
+    with its errors (a POST that did not save: 400)."""
+    if status is None:
+        status = 400 if request.method == "POST" else 200
     return render(
         request,
         "contracts/subform.html",
         {"contract": contract, "title": title, "form": form, "action": request.path},
-        status=400,
+        status=status,
     )
 
 
@@ -310,13 +318,7 @@ def amendment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(contract.get_absolute_url() + "#amendments")
     title = f"Edit {amendment.reference}"
-    if request.method == "POST":
-        return _invalid_form_page(request, contract, title, form)
-    return render(
-        request,
-        "contracts/subform.html",
-        {"contract": contract, "title": title, "form": form, "action": request.path},
-    )
+    return _subform_page(request, contract, title, form)
 
 
 @login_required
@@ -337,13 +339,7 @@ def rate_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(contract.get_absolute_url() + "#rate-card")
     title = f"Edit rate card line “{line.description}”"
-    if request.method == "POST":
-        return _invalid_form_page(request, contract, title, form)
-    return render(
-        request,
-        "contracts/subform.html",
-        {"contract": contract, "title": title, "form": form, "action": request.path},
-    )
+    return _subform_page(request, contract, title, form)
 
 
 @login_required
