@@ -24,9 +24,17 @@ WIDTHS = [1280, 390]
 
 
 def _summary_has_focus(page) -> bool:
-    return page.evaluate(
-        "document.activeElement && document.activeElement.hasAttribute('data-error-summary')"
-    )
+    """The summary takes focus once htmx has settled the swap (a few ms after it shows).
+
+    Polled from Python: ``wait_for_function`` compiles its predicate with eval, which the
+    page's CSP (rightly) refuses."""
+    for _ in range(30):
+        if page.evaluate(
+            "document.activeElement && document.activeElement.hasAttribute('data-error-summary')"
+        ):
+            return True
+        page.wait_for_timeout(100)
+    return False
 
 
 @pytest.mark.parametrize("width", WIDTHS)
