@@ -136,8 +136,12 @@ class ActionPlanViewSet(VersionedWriteMixin, ScopedModelViewSet):
         )
         return Response(self.get_serializer(plan).data)
 
-    @extend_schema(request=MilestoneSerializer, responses=MilestoneSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=MilestoneSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=MilestoneSerializer, responses={201: MilestoneSerializer}
+    )
+    # A plain list of the plan's milestones: not paginated, not filtered like the list.
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def milestones(self, request, pk=None):
         """GET: the plan's milestones. POST ``{title, owner_side, due_date}``: add one
         (a partner adds the vendor's own)."""

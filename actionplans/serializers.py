@@ -129,6 +129,13 @@ class PlanEscalateSerializer(serializers.Serializer):
 
 class PlanEventSerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Blank on events that change no status: "" belongs in the documented enum.
+    from_status = serializers.ChoiceField(
+        choices=PlanStatus.choices, allow_blank=True, read_only=True
+    )
+    to_status = serializers.ChoiceField(
+        choices=PlanStatus.choices, allow_blank=True, read_only=True
+    )
     attachment_url = serializers.SerializerMethodField()
 
     class Meta:
