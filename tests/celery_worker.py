@@ -12,6 +12,20 @@ from typing import IO
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def worker_database_env() -> dict[str, str]:
+    """On PostgreSQL, the database this test run uses (``test_…`` once pytest-django has
+    set it up) as the worker's ``DATABASE_URL``: never the development database, which a
+    fresh CI machine does not have. (SQLite's in-memory test database cannot be shared
+    with another process: the worker keeps its default there.)"""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if "postgresql" not in db["ENGINE"]:
+        return {}
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return {"DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
+
+
 def start_worker(
     queues: str,
     *,
@@ -44,7 +58,12 @@ def start_worker(
             hostname,
         ],
         cwd=ROOT,
-        env={**os.environ, "VENDORHUB_TESTING": "1", **(env or {})},
+        env={
+            **os.environ,
+            "VENDORHUB_TESTING": "1",
+            **worker_database_env(),
+            **(env or {}),
+        },
         stdout=output,
         stderr=subprocess.STDOUT,
         text=True,

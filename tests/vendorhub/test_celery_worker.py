@@ -32,6 +32,7 @@ def _run_until_done(result, queue: str) -> tuple[int | None, str]:
 
 
 @pytest.mark.worker
+@pytest.mark.django_db  # the worker connects to this run's test database
 def test_a_real_worker_completes_a_task():
     queue = f"test-{uuid.uuid4().hex[:8]}"  # our own queue: no other worker can steal the task
     result = ping.apply_async(queue=queue)
